@@ -1,0 +1,49 @@
+"""The docs check that runs without Quarto: everything nbdev does *before* Quarto renders the site.
+
+Quarto cannot be installed on this project's CI machine (no network for its binary), so this script
+runs nbdev's pre-processing (quarto config, module index, sidebar, notebook processors writing `_proc/`)
+and fails on any error. It does NOT render the site and never claims it did: that happens in the
+GitHub Actions deploy workflow, where Quarto is available.
+"""
+import sys, json, re, shutil
+from pathlib import Path
+from nbdev.config import get_config
+import nbdev.quarto, nbdev.doclinks, nbdev.serve
+
+cfg = get_config()
+nbs = cfg.nbs_path
+problems = []
+
+side = nbs/'sidebar.yml'
+committed_sidebar = side.read_text() if side.exists() else ''
+nbdev.quarto.refresh_quarto_yml()
+nbdev.doclinks._build_modidx()
+nbdev.quarto.nbdev_sidebar.__wrapped__(path=nbs)
+if side.read_text() != committed_sidebar: problems.append("nbs/sidebar.yml is out of date: commit the one this check regenerated")
+shutil.rmtree(cfg.config_path/'_proc', ignore_errors=True)
+nbdev.serve.proc_nbs(nbs, n_workers=0)
+
+proc = cfg.config_path/'_proc'
+notebooks = sorted(p for p in nbs.glob('*.ipynb') if not p.name.startswith('_'))
+for nb in notebooks:
+    out = proc/nb.name
+    if not out.exists(): problems.append(f"{nb.name}: not processed into {out}"); continue
+    cells = json.loads(out.read_text())['cells']
+    md = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown']
+    # every page opens with a title and a one-line summary (nbdev turns them into front matter)
+    front = ''.join(cells[0]['source']) if cells else ''
+    if not re.search(r'^title:', front, re.M): problems.append(f"{nb.name}: no '# Title' heading at the top")
+    if not re.search(r'^description:', front, re.M): problems.append(f"{nb.name}: no '> one-line summary' under the title")
+
+# README.md and the docs home page (index.ipynb) must agree on the commands a newcomer types
+readme = Path('README.md').read_text()
+index = json.loads((nbs/'index.ipynb').read_text())
+index_src = '\n'.join(''.join(c['source']) for c in index['cells'])
+def commands(text): return {l.strip() for b in re.findall(r"```(?:bash|sh)\n(.*?)```", text, re.S) for l in b.splitlines() if l.strip() and not l.strip().startswith('#')}
+missing = commands(index_src) ^ commands(readme)
+if missing: problems.append(f"README.md and nbs/index.ipynb disagree on these commands: {sorted(missing)}")
+
+for p in problems: print("docs check:", p)
+print(f"docs check: {len(notebooks)} notebooks processed into _proc/ ({'OK' if not problems else f'{len(problems)} problem(s)'}); "
+      "Quarto not run here, the site was not rendered")
+sys.exit(1 if problems else 0)
