@@ -1,19 +1,20 @@
 """Benchmark the training data pipeline: decode (HDF5) + geometric and photometric augmentation at the
 training size, through the DataLoader, with the default number of workers and with none. The UNet
-trainer consumes about 20 img/s on this CPU (bench/train.py), so this must stay well above that.
+trainer consumes about 50 img/s on this CPU (bench/train.py), so this must stay well above that.
 Last line: one JSON object.
 
     python bench/data.py [--data-dir PATH] [--batches 30] [--batch-size 16]
 """
 import argparse, json, os, time
 import torch
-from depth_nb.data import open_dataset, TrainTransform, make_loader, default_workers, train_size
+from depth_nb.data import open_dataset, TrainTransform, make_loader, default_workers
+from depth_nb.unet import UNetConfig
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--data-dir', default=None); ap.add_argument('--batches', type=int, default=30)
 ap.add_argument('--batch-size', type=int, default=16)
 args = ap.parse_args()
-h, w = train_size()
+h, w = UNetConfig.height, UNetConfig.width
 ds = open_dataset(args.data_dir, 'train', transform=TrainTransform(h, w), verbose=False)
 
 def rate(workers):

@@ -6,21 +6,21 @@ this process. Last line: one JSON object.
 """
 import argparse, json, time
 import torch
-from depth_nb.unet import DepthUNet, LOSSES, resolve_device, resolve_precision
+from depth_nb.unet import DepthUNet, LOSSES, resolve_device, resolve_precision, UNetConfig
 from depth_nb.data import train_size
 
 ap = argparse.ArgumentParser()
-ap.add_argument('--encoder', default='resnet18'); ap.add_argument('--batch', type=int, default=8)
+ap.add_argument('--encoder', default=UNetConfig.encoder); ap.add_argument('--decoder_channels', default=UNetConfig.decoder_channels); ap.add_argument('--batch', type=int, default=8)
 ap.add_argument('--steps', type=int, default=12); ap.add_argument('--device', default='auto')
 ap.add_argument('--precision', default='auto', help='auto | fp32 | bf16 | fp16, as UNetConfig.precision')
 args = ap.parse_args()
 dev = resolve_device(args.device)
-h, w = train_size()
+h, w = UNetConfig.height, UNetConfig.width
 amp = resolve_precision(args.precision, dev)
 
 def rate(channels_last, amp_dtype):
     torch.manual_seed(0)
-    m = DepthUNet(args.encoder, None).to(dev)
+    m = DepthUNet(args.encoder, None, 10., args.decoder_channels).to(dev)
     if channels_last: m = m.to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(m.parameters(), 1e-4)
     x = torch.randn(args.batch, 3, h, w, device=dev); y = torch.rand(args.batch, 1, h, w, device=dev)*9 + 0.5
@@ -28,7 +28,7 @@ def rate(channels_last, amp_dtype):
     v = torch.ones_like(y, dtype=torch.bool)
     def step():
         with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None): p = m(x)
-        loss = LOSSES['l1_ssim_grad'](p.float(), y, v)
+        loss = LOSSES[UNetConfig.loss](p.float(), y, v)
         opt.zero_grad(); loss.backward(); opt.step()
     for _ in range(3): step()
     if dev.type == 'cuda': torch.cuda.synchronize()
@@ -44,6 +44,6 @@ name = str(amp).replace('torch.', '') if amp else 'fp32'
 print(f"depth_nb (channels_last + {name} autocast): {ours:.1f} img/s, {ours/base:.2f}x")
 import platform
 from depth_nb.unet import cpu_has_bf16
-print(json.dumps(dict(bench='train', device=str(dev), cpu_bf16=cpu_has_bf16(), cpu_capability=torch.backends.cpu.get_cpu_capability(), encoder=args.encoder, height=h, width=w, batch=args.batch,
+print(json.dumps(dict(bench='train', decoder_channels=args.decoder_channels, device=str(dev), cpu_bf16=cpu_has_bf16(), cpu_capability=torch.backends.cpu.get_cpu_capability(), encoder=args.encoder, height=h, width=w, batch=args.batch,
                       precision=name, img_per_s=round(ours, 1), baseline_img_per_s=round(base, 1),
                       speedup=round(ours/base, 2), goal=3.0, goal_met=ours/base >= 3)))
