@@ -28,8 +28,8 @@ def rate(workers):
 torch.set_num_threads(1)      # as in a worker: one thread each
 r0 = rate(0)
 print(f"0 workers (main process, 1 thread): {r0:.1f} samples/s")
-nw = default_workers()
+nw = max(1, default_workers('cuda'))   # the GPU default; a 2-core CPU trainer uses none
 rw = rate(nw)
-print(f"{nw} workers (default): {rw:.1f} samples/s at {h}x{w}, batch {args.batch_size}")
+print(f"{nw} workers (GPU default): {rw:.1f} samples/s at {h}x{w}, batch {args.batch_size}")
 print(json.dumps(dict(bench='data', height=h, width=w, batch_size=args.batch_size, workers=nw,
                       train_samples_per_s=round(rw, 1), samples_per_s_0_workers=round(r0, 1))))

@@ -10,7 +10,7 @@ from depth_nb.unet import DepthUNet, LOSSES, resolve_device, resolve_precision, 
 from depth_nb.data import train_size
 
 ap = argparse.ArgumentParser()
-ap.add_argument('--encoder', default=UNetConfig.encoder); ap.add_argument('--decoder_channels', default=UNetConfig.decoder_channels); ap.add_argument('--batch', type=int, default=8)
+ap.add_argument('--encoder', default=UNetConfig.encoder); ap.add_argument('--decoder_channels', default=UNetConfig.decoder_channels); ap.add_argument('--batch', type=int, default=UNetConfig.batch_size)
 ap.add_argument('--steps', type=int, default=12); ap.add_argument('--device', default='auto')
 ap.add_argument('--precision', default='auto', help='auto | fp32 | bf16 | fp16, as UNetConfig.precision')
 args = ap.parse_args()
