@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_sklearn.ipynb #1ca96494
 from __future__ import annotations
-import json, time, warnings
+import json, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np

@@ -4,7 +4,6 @@
 
 # %% ../nbs/01b_metrics.ipynb #8a70713c
 from __future__ import annotations
-import math
 import numpy as np
 import torch
 import torch.nn.functional as F

@@ -5,7 +5,7 @@
 # %% ../nbs/02a_unet_training.ipynb #86321226
 from __future__ import annotations
 import os, sys, json, math, time, shutil, hashlib, datetime, warnings, dataclasses, platform
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .data import (open_dataset, TrainTransform, EvalTransform, make_loader, set_epoch, train_size,
                            denormalize, default_workers)
-from .metrics import DepthMetrics, ssim_map, metrics_table, METRICS
+from .metrics import DepthMetrics, ssim_map, METRICS
 
 # %% auto #0
 __all__ = ['LOSSES', 'UNetConfig', 'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'parse_channels', 'DepthUNet',
@@ -487,10 +487,6 @@ def _parse_value(s:str, typ):
     if 'bool' in t and s in ('True', 'true', 'False', 'false'): return s in ('True', 'true')
     if t.startswith('int') or t == "<class 'int'>": return int(s)
     if t.startswith('float') or t == "<class 'float'>": return float(s)
-    for conv in (int, float):
-        if 'int' in t or 'float' in t:
-            try: return conv(s)
-            except ValueError: pass
     return s
 
 def config_parser(cls=UNetConfig):
