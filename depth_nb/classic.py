@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from scipy import ndimage
-from .data import open_dataset, DataError
+from .data import open_dataset, DataError, protocol_for
 from .metrics import DepthMetrics, metrics_table
 
 # %% auto #0
@@ -189,7 +189,6 @@ def run_sklearn(data_dir=None, slice:int=120, test_images:int=60, pixels_per_ima
     test = open_dataset(data_dir, 'test', seed=seed, verbose=False)
     check_slice(slice, len(train)); check_slice(test_images, len(test), 'test_images')
     spec = FeatureSpec(grid=tuple(grid))
-    from depth_nb.unet import protocol_for
     proto = protocol_for(test)
     X, y, g = build_pixels(train, slice, spec, pixels_per_image, seed)
     table, best_name, best = select_model(X, y, g, search, log_target, seed=seed, n_jobs=n_jobs)

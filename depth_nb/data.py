@@ -14,8 +14,8 @@ from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGE_EXTS', 'SPLITS', 'DataError', 'clean_depth', 'read_rgb', 'read_depth_png',
            'read_depth_npy', 'group_split', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout',
-           'DepthDataset', 'open_dataset', 'train_size', 'normalize', 'denormalize', 'affine_theta', 'TrainTransform',
-           'EvalTransform', 'collate', 'default_workers', 'make_loader', 'set_epoch']
+           'DepthDataset', 'open_dataset', 'protocol_for', 'train_size', 'normalize', 'denormalize', 'affine_theta',
+           'TrainTransform', 'EvalTransform', 'collate', 'default_workers', 'make_loader', 'set_epoch']
 
 # %% ../nbs/01_data.ipynb #0a48f451
 class DataError(ValueError):
@@ -339,6 +339,13 @@ def open_dataset(path=None, split:str='train', transform=None, val_fraction:floa
         idx = tr if split == 'train' else val
     if len(idx) == 0: raise DataError(f"{root}: the {split!r} split is empty")
     return DepthDataset(src, idx, split, transform, notes)
+
+# %% ../nbs/01_data.ipynb #adc3406a
+def protocol_for(ds) -> dict:
+    "Scoring options for `ds`: Eigen crop for real NYU frames at 480x640, none otherwise."
+    h, w = ds.source.read(int(ds.indices[0]))['depth'].shape
+    real = ds.source.layout in ('labeled', 'kaggle', 'h5') and 'synthetic' not in str(getattr(ds.source, 'path', ''))
+    return dict(eigen_crop=bool(real and (h, w) == (480, 640)))
 
 # %% ../nbs/01_data.ipynb #5b5e5242
 import torch.nn.functional as F

@@ -12,14 +12,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .data import (open_dataset, TrainTransform, EvalTransform, make_loader, set_epoch, train_size,
-                           denormalize, default_workers)
+                           denormalize, default_workers, protocol_for)
 from .metrics import DepthMetrics, ssim_map, METRICS
 
 # %% auto #0
 __all__ = ['LOSSES', 'UNetConfig', 'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'parse_channels', 'DepthUNet',
            'build_model', 'l1_loss', 'silog_loss', 'grad_loss', 'l1_ssim_grad_loss', 'save_checkpoint',
-           'load_checkpoint', 'protocol_for', 'evaluate', 'mean_depth_map', 'evaluate_constant', 'project_root',
-           'resolve_results_dir', 'train', 'config_parser', 'config_from_args', 'main']
+           'load_checkpoint', 'evaluate', 'mean_depth_map', 'evaluate_constant', 'project_root', 'resolve_results_dir',
+           'train', 'config_parser', 'config_from_args', 'main']
 
 # %% ../nbs/02a_unet_training.ipynb #a736a35f
 @dataclass
@@ -212,12 +212,6 @@ def load_checkpoint(ckpt_dir, tag:str='last', map_location='cpu') -> tuple[dict,
 def _unwrap(m): return m.module if hasattr(m, 'module') else m
 
 # %% ../nbs/02a_unet_training.ipynb #dcb4651d
-def protocol_for(ds) -> dict:
-    "Scoring options for `ds`: Eigen crop for real NYU frames at 480x640, none otherwise."
-    h, w = ds.source.read(int(ds.indices[0]))['depth'].shape
-    real = ds.source.layout in ('labeled', 'kaggle', 'h5') and 'synthetic' not in str(getattr(ds.source, 'path', ''))
-    return dict(eigen_crop=bool(real and (h, w) == (480, 640)))
-
 def _autocast(device, amp_dtype):
     return torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None)
 
