@@ -483,14 +483,14 @@ def _parse_value(s:str, typ):
     if t.startswith('float') or t == "<class 'float'>": return float(s)
     return s
 
-def config_parser(cls=UNetConfig):
+def config_parser(cls=UNetConfig, prog:str='python -m depth_nb.unet', module:str='depth_nb.unet'):
     "An argparse parser with one `--option` per field of `cls` (help from the field's comment)."
     import argparse, inspect, re
     try: src = inspect.getsource(cls)
-    except OSError:  # defined in a notebook cell: the exported module has the same source
-        import importlib; src = inspect.getsource(getattr(importlib.import_module('depth_nb.unet'), cls.__name__))
+    except OSError:  # defined in a notebook cell: the exported `module` has the same source
+        import importlib; src = inspect.getsource(getattr(importlib.import_module(module), cls.__name__))
     helps = dict(re.findall(r'^\s+(\w+):[^#\n]*#\s*(.*)$', src, re.M))
-    p = argparse.ArgumentParser(prog='python -m depth_nb.unet', description=cls.__doc__,
+    p = argparse.ArgumentParser(prog=prog, description=cls.__doc__,
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument('--config', default=None, help='start from the settings of a saved run (RUN/config.json)')
     for f in dataclasses.fields(cls):
@@ -498,9 +498,9 @@ def config_parser(cls=UNetConfig):
                        help=f"{helps.get(f.name, '')} [{f.type}]")
     return p
 
-def config_from_args(argv=None, cls=UNetConfig):
+def config_from_args(argv=None, cls=UNetConfig, parser=None):
     "The config from command-line `argv`: defaults, then `--config` file, then explicit options."
-    p = config_parser(cls)
+    p = parser or config_parser(cls)
     args = p.parse_args(argv)
     base = cls.from_json(args.config) if args.config else cls()
     given = {a.split('=')[0][2:] for a in (argv if argv is not None else sys.argv[1:]) if a.startswith('--')}
