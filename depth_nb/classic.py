@@ -27,11 +27,16 @@ class FeatureSpec:
     blur: tuple = (0., 1.5, 4.)
     texture: tuple = (1., 3.)
     rgb_only: bool = False               # the seed's recipe: RGB of the pixel alone
+    context: tuple = (10.,)              # wide blurs (cells): RGB and gradient energy around the cell
+    layout: bool = True                  # derivatives, edge energy along the column, floor/ceiling lines
 
     def names(self) -> list[str]:
         if self.rgb_only: return ['r', 'g', 'b']
         return (['row', 'col'] + [f'{c}_blur{s}' for s in self.blur for c in 'rgb']
-                + [f'grad{s}' for s in self.texture] + [f'std{s}' for s in self.texture] + ['img_mean', 'row_mean'])
+                + [f'grad{s}' for s in self.texture] + [f'std{s}' for s in self.texture] + ['img_mean', 'row_mean']
+                + [f'{c}_ctx{s}' for s in self.context for c in ('r', 'g', 'b', 'grad')]
+                + (['col_mean', 'dy1', 'dx1', 'dy3', 'dx3', 'edges_below', 'edges_above', 'floor_line', 'row_to_floor',
+                    'ceiling_line', 'row_to_ceiling', 'floor_minus_ceiling'] if self.layout else []))
 
 def _shrink(image:np.ndarray, grid) -> np.ndarray:
     "`(H, W, 3)` uint8 -> `(gh, gw, 3)` float in [0, 1], antialiased."
@@ -55,7 +60,25 @@ def pixel_features(image:np.ndarray, spec:FeatureSpec) -> np.ndarray:
         m = ndimage.gaussian_filter(gray, s); m2 = ndimage.gaussian_filter(gray**2, s)
         feats.append(np.sqrt(np.clip(m2 - m*m, 0, None)))
     feats += [np.full_like(gray, gray.mean()), np.repeat(gray.mean(1, keepdims=True), gw, 1)]
+    for s in spec.context:
+        b = ndimage.gaussian_filter(img, (s, s, 0))
+        feats += [b[..., c] for c in range(3)] + [ndimage.gaussian_gradient_magnitude(gray, 0.8*s)]
+    if spec.layout: feats += _layout_features(gray)
     return np.stack(feats, -1).reshape(-1, len(feats)).astype(np.float32)
+
+def _layout_features(gray:np.ndarray) -> list:
+    "Room-layout cues of a `(gh, gw)` intensity grid (see the table above)."
+    gh, gw = gray.shape
+    f = [np.repeat(gray.mean(0, keepdims=True), gh, 0)]
+    for s in (1., 3.): f += [ndimage.gaussian_filter(gray, s, order=(1, 0)), ndimage.gaussian_filter(gray, s, order=(0, 1))]
+    g = ndimage.gaussian_gradient_magnitude(gray, 1.)
+    f += [np.cumsum(g[::-1], 0)[::-1] / gh, np.cumsum(g, 0) / gh]
+    gy = np.abs(ndimage.gaussian_filter(gray, 1., order=(1, 0)))
+    rows = np.arange(gh)[:, None] / (gh - 1)
+    floor = ndimage.median_filter((gh//2 + np.argmax(gy[gh//2:], 0)) / (gh - 1), 5)
+    ceil = ndimage.median_filter(np.argmax(gy[:gh//2], 0) / (gh - 1), 5)
+    return f + [np.broadcast_to(floor, (gh, gw)), rows - floor, np.broadcast_to(ceil, (gh, gw)), rows - ceil,
+                np.broadcast_to(floor - ceil, (gh, gw))]
 
 def target_on_grid(depth:np.ndarray, valid:np.ndarray, grid) -> tuple[np.ndarray, np.ndarray]:
     "Depth on the grid (mean of the valid pixels of each cell) and which cells have any."
@@ -178,7 +201,8 @@ def load_model(folder):
     if not meta_p.exists(): raise FileNotFoundError(f"{meta_p}: not found (not a depth_nb model folder)")
     meta = json.loads(meta_p.read_text())
     if meta.get('format') != 'depth_nb.classic': raise ValueError(f"{meta_p}: not a depth_nb.classic model")
-    spec = FeatureSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta['spec'].items()})
+    d = dict(context=(), layout=False) | meta['spec']       # saved before these features existed: without them
+    spec = FeatureSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
     return joblib.load(folder/'model.joblib'), spec, meta['info']
 
 # %% ../nbs/03_sklearn.ipynb #5178f79f
