@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from transformers import DPTForDepthEstimation
 from depth_nb.pretrained import dpt_dinov2_small, load_depth_model
+from depth_nb.unet import cpu_has_bf16
 
 warnings.filterwarnings('ignore')
 ap = argparse.ArgumentParser()
@@ -41,9 +42,8 @@ def latency(**kw):
 settings = {'fp32': dict(dtype='fp32')}
 settings['fp32+channels_last'] = dict(dtype='fp32', channels_last=True)
 if not args.no_compile: settings['fp32+channels_last+compile'] = dict(dtype='fp32', channels_last=True, compile=True)
-native_bf16 = torch.cpu._is_avx512_bf16_supported() or getattr(torch.cpu, '_is_amx_tile_supported', lambda: False)()
 skipped = {}
-if native_bf16: settings['bf16+channels_last'] = dict(dtype='bf16', channels_last=True)
+if cpu_has_bf16(): settings['bf16+channels_last'] = dict(dtype='bf16', channels_last=True)
 else: skipped['bf16'] = 'no native bf16 on this CPU (emulated bf16 measured 15x slower in bench/train.py)'
 res, base_depth = {}, None
 for name, kw in settings.items():

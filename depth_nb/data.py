@@ -15,7 +15,8 @@ from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGE_EXTS', 'SPLITS', 'DataError', 'clean_depth', 'read_rgb', 'read_depth_png',
            'read_depth_npy', 'group_split', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout',
            'DepthDataset', 'open_dataset', 'protocol_for', 'train_size', 'normalize', 'denormalize', 'affine_theta',
-           'TrainTransform', 'EvalTransform', 'collate', 'default_workers', 'make_loader', 'set_epoch']
+           'TrainTransform', 'EvalTransform', 'collate', 'resolve_device', 'default_workers', 'make_loader',
+           'set_epoch']
 
 # %% ../nbs/01_data.ipynb #0a48f451
 class DataError(ValueError):
@@ -448,6 +449,15 @@ def collate(batch:list) -> dict:
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
         out[k] = default_collate(vals) if stackable or numbers else vals
     return out
+
+def resolve_device(device:str='auto') -> torch.device:
+    "`auto` is CUDA when available, else CPU; asking for CUDA without a GPU is an error."
+    if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    d = torch.device(device)
+    if d.type == 'cuda' and not torch.cuda.is_available():
+        raise RuntimeError(f"device={device!r} but no CUDA GPU is available here (torch {torch.__version__}, "
+                           f"CUDA build {torch.version.cuda}); use device='cpu' or 'auto'")
+    return d
 
 def default_workers(device='cpu') -> int:
     "DataLoader workers by default: none when a CPU of 2 cores or fewer trains (workers only preempt it), else up to 8."

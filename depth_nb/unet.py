@@ -12,14 +12,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .data import (open_dataset, TrainTransform, EvalTransform, make_loader, set_epoch, train_size,
-                           denormalize, default_workers, protocol_for)
+                           denormalize, default_workers, protocol_for, resolve_device)
 from .metrics import DepthMetrics, ssim_map, METRICS
 
 # %% auto #0
-__all__ = ['LOSSES', 'UNetConfig', 'resolve_device', 'cpu_has_bf16', 'resolve_precision', 'parse_channels', 'DepthUNet',
-           'build_model', 'l1_loss', 'silog_loss', 'grad_loss', 'l1_ssim_grad_loss', 'save_checkpoint',
-           'load_checkpoint', 'evaluate', 'mean_depth_map', 'evaluate_constant', 'project_root', 'resolve_results_dir',
-           'train', 'config_parser', 'config_from_args', 'main']
+__all__ = ['LOSSES', 'UNetConfig', 'cpu_has_bf16', 'resolve_precision', 'parse_channels', 'DepthUNet', 'build_model', 'l1_loss',
+           'silog_loss', 'grad_loss', 'l1_ssim_grad_loss', 'save_checkpoint', 'load_checkpoint', 'evaluate',
+           'mean_depth_map', 'evaluate_constant', 'project_root', 'resolve_results_dir', 'train', 'config_parser',
+           'config_from_args', 'main']
 
 # %% ../nbs/02a_unet_training.ipynb #a736a35f
 @dataclass
@@ -88,15 +88,6 @@ class UNetConfig:
         return cls(**d)
 
 # %% ../nbs/02a_unet_training.ipynb #3d987701
-def resolve_device(device:str='auto') -> torch.device:
-    "`auto` is CUDA when available, else CPU; asking for CUDA without a GPU is an error."
-    if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    d = torch.device(device)
-    if d.type == 'cuda' and not torch.cuda.is_available():
-        raise RuntimeError(f"device={device!r} but no CUDA GPU is available here (torch {torch.__version__}, "
-                           f"CUDA build {torch.version.cuda}); use device='cpu' or 'auto'")
-    return d
-
 def cpu_has_bf16() -> bool:
     "Whether this CPU computes bf16 natively (AVX512-BF16 or AMX), where autocast to bf16 pays off."
     f = getattr(torch.cpu, '_is_avx512_bf16_supported', None)
