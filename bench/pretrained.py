@@ -1,6 +1,6 @@
 """CPU latency of the real DPT-DINOv2-small architecture (facebook/dpt-dinov2-small-nyu; random weights,
 the same compute) at its processor's own input size for a 480x640 NYU frame (no resize, centre-padded
-to 490x644), batch 1, through depth_nb.pretrained.DepthModel.predict (processor + model + back to the
+to 490x644), batch 1, through depth_nb.predict.TransformersPredictor.predict (processor + model + back to the
 frame). fp32 eager is the baseline; the loader's CPU options (channels_last, torch.compile, bf16 where
 the CPU has native bf16) are timed in this same process and the fastest is reported against it.
 Last line: one JSON object.
@@ -41,7 +41,7 @@ def latency(**kw):
 
 settings = {'fp32': dict(dtype='fp32')}
 settings['fp32+channels_last'] = dict(dtype='fp32', channels_last=True)
-if not args.no_compile: settings['fp32+channels_last+compile'] = dict(dtype='fp32', channels_last=True, compile=True)
+if not args.no_compile: settings['fp32+channels_last+compile'] = dict(dtype='fp32', channels_last=True, compiled=True)
 skipped = {}
 if cpu_has_bf16(): settings['bf16+channels_last'] = dict(dtype='bf16', channels_last=True)
 else: skipped['bf16'] = 'no native bf16 on this CPU (emulated bf16 measured 15x slower in bench/train.py)'

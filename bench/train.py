@@ -6,7 +6,8 @@ this process. Last line: one JSON object.
 """
 import argparse, json, time
 import torch
-from depth_nb.unet import DepthUNet, LOSSES, resolve_device, resolve_precision, UNetConfig
+from depth_nb.core import resolve_device
+from depth_nb.unet import DepthUNet, LOSSES, resolve_precision, UNetConfig
 from depth_nb.data import train_size
 
 ap = argparse.ArgumentParser()

@@ -9,19 +9,16 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader
+from .core import DataError, read_image
 from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGE_EXTS', 'SPLITS', 'DataError', 'clean_depth', 'read_rgb', 'read_depth_png',
-           'read_depth_npy', 'group_split', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout',
-           'DepthDataset', 'open_dataset', 'protocol_for', 'train_size', 'normalize', 'denormalize', 'affine_theta',
-           'TrainTransform', 'EvalTransform', 'collate', 'resolve_device', 'default_workers', 'make_loader',
-           'set_epoch']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGE_EXTS', 'SPLITS', 'clean_depth', 'read_rgb', 'read_depth_png', 'read_depth_npy',
+           'group_split', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout', 'DepthDataset',
+           'open_dataset', 'protocol_for', 'train_size', 'normalize', 'denormalize', 'affine_theta', 'TrainTransform',
+           'EvalTransform', 'collate', 'default_workers', 'make_loader', 'set_epoch']
 
 # %% ../nbs/01_data.ipynb #0a48f451
-class DataError(ValueError):
-    "A problem with a dataset file; the message names the file (and row or frame) and the problem."
-
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 def clean_depth(depth:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -41,18 +38,8 @@ def _sample(image, depth, source, scene=None):
 
 # %% ../nbs/01_data.ipynb #30d213ab
 def read_rgb(path) -> np.ndarray:
-    "An RGB image file as `(H, W, 3)` uint8; RGBA, grayscale and undecodable files raise `DataError`."
-    from PIL import Image
-    try:
-        with Image.open(path) as im:
-            mode = im.mode; im.load()
-            if mode != 'RGB':
-                hint = ' (is this a depth map? check the order of the columns)' if mode.startswith('I') else ''
-                raise DataError(f"{path}: image mode is {mode}, expected RGB with 3 channels{hint}")
-            return np.asarray(im)
-    except DataError: raise
-    except FileNotFoundError: raise DataError(f"{path}: file not found") from None
-    except Exception as e: raise DataError(f"{path}: cannot decode image ({e})") from None
+    "A dataset's RGB frame: `depth_nb.core.read_image` with anything but 3-channel RGB refused."
+    return read_image(path, convert=False)
 
 def read_depth_png(path) -> np.ndarray:
     "A depth PNG in metres: 8-bit is `v/255*10` (Kaggle train), 16-bit is millimetres."
@@ -449,15 +436,6 @@ def collate(batch:list) -> dict:
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
         out[k] = default_collate(vals) if stackable or numbers else vals
     return out
-
-def resolve_device(device:str='auto') -> torch.device:
-    "`auto` is CUDA when available, else CPU; asking for CUDA without a GPU is an error."
-    if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    d = torch.device(device)
-    if d.type == 'cuda' and not torch.cuda.is_available():
-        raise RuntimeError(f"device={device!r} but no CUDA GPU is available here (torch {torch.__version__}, "
-                           f"CUDA build {torch.version.cuda}); use device='cpu' or 'auto'")
-    return d
 
 def default_workers(device='cpu') -> int:
     "DataLoader workers by default: none when a CPU of 2 cores or fewer trains (workers only preempt it), else up to 8."

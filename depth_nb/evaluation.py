@@ -4,24 +4,27 @@
 
 # %% ../nbs/05_evaluation.ipynb #c716ca6f
 from __future__ import annotations
-import json, datetime, dataclasses
-from dataclasses import dataclass, asdict
+import json, datetime
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-import torch.nn.functional as F
-from .data import open_dataset, normalize, train_size, resolve_device
-from .metrics import metrics_table, align_prediction, valid_mask, show_depth_grid
-from .pretrained import Predictor, load_depth_model, evaluate_model, save_results, WeightsUnavailable
+from .core import Config, save_json, evenly_spaced, resolve_results_dir
+from .data import open_dataset
+from .metrics import metrics_table, align_prediction, valid_mask
+from .viz import show_depth_grid
+from .predict import Predictor, evaluate, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map, row_mean_map
+from .pretrained import load_depth_model, WeightsUnavailable
+from .unet import UNetConfig
+from .train import train, SklearnConfig, run_sklearn
 
 # %% auto #0
-__all__ = ['BASELINES', 'EvalConfig', 'UNetPredictor', 'SklearnPredictor', 'MapPredictor', 'row_mean_map', 'latest_unet_run',
-           'latest_sklearn_model', 'load_predictor', 'leaderboard', 'leaderboard_table', 'plot_leaderboard',
-           'show_predictions']
+__all__ = ['BASELINES', 'EvalConfig', 'latest_unet_run', 'latest_sklearn_model', 'load_predictor', 'gather', 'leaderboard',
+           'leaderboard_table', 'show_predictions']
 
 # %% ../nbs/05_evaluation.ipynb #46591655
 @dataclass
-class EvalConfig:
+class EvalConfig(Config):
     "Every setting of an evaluation: the leaderboard notebook's parameters and `depth_nb eval`'s options."
     data_dir: str | None = None      # None: the synthetic default dataset; else a NYU download
     split: str = 'test'              # the split scored
@@ -34,81 +37,8 @@ class EvalConfig:
     unet_run: str | None = 'latest'  # a UNet run folder, 'latest' or None (skip)
     sklearn_model: str | None = 'latest'   # a saved scikit-learn model folder, 'latest' or None (skip)
     pretrained: str = 'dpt-dinov2-small-nyu,depth-anything-v2-small,depth-anything-v2-metric-indoor-small,glpn-nyu,zoedepth-nyu'  # presets, hub ids or folders, comma-separated
-    train_if_missing: bool = True    # no UNet run or sklearn model: train a small one (said so)
+    train_missing: bool = False      # no UNet run or sklearn model saved: train a small one here (said so)
     out: str | None = 'evaluation/leaderboard.json'   # results JSON, relative to results_dir; None: not written
-
-    @classmethod
-    def from_json(cls, path):
-        "The settings saved in a JSON file (a leaderboard's `config`, or a plain dict)."
-        d = json.loads(Path(path).read_text()); d = d.get('config', d)
-        unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
-        if unknown: raise ValueError(f"{path}: unknown settings {sorted(unknown)}")
-        return cls(**d)
-
-# %% ../nbs/05_evaluation.ipynb #e7611367
-class UNetPredictor(Predictor):
-    "A UNet run folder (`depth_nb.unet.train`) as a predictor: its best checkpoint (else the last)."
-    kind = 'unet'
-    def __init__(self, run_dir, tag:str='best', device='auto'):
-        from depth_nb.unet import UNetConfig, load_checkpoint, build_model
-        run = Path(run_dir)
-        if not (run/'config.json').exists(): raise FileNotFoundError(f"{run}: not a UNet run folder (config.json missing)")
-        cfg = UNetConfig.from_json(run/'config.json')
-        notes = []
-        if tag == 'best' and not (run/'checkpoints'/'best.json').exists():
-            tag = 'last'; notes.append(f"{run.name}: no best checkpoint, using the last")
-        weights, state, ck = load_checkpoint(run/'checkpoints', tag)
-        self.net, _ = build_model(cfg.encoder, None, cfg.max_depth, cfg.decoder_channels)
-        self.net.load_state_dict(weights)
-        self.device = resolve_device(device); self.dtype = torch.float32
-        self.net.to(self.device).eval()
-        self.size = train_size(cfg.height, cfg.width, cfg.square)
-        self.name, self.source, self.output = run.name, str(run), 'metric'
-        self.info = dict(kind='unet', checkpoint=str(ck), epoch=int(state['epoch']) + 1, epochs=cfg.epochs, notes=notes,
-                         random_weights=False, size=list(self.size), encoder=cfg.encoder,
-                         about=f"UNet {cfg.encoder} {self.size[0]}x{self.size[1]}, {tag} checkpoint: epoch {int(state['epoch']) + 1} of {cfg.epochs}")
-
-    @torch.inference_mode()
-    def _forward(self, imgs:np.ndarray) -> torch.Tensor:
-        x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 255
-        x = normalize(F.interpolate(x, size=self.size, mode='bilinear', antialias=True, align_corners=False).clamp(0, 1))
-        pred = self.net(x.to(self.device)).float()
-        return F.interpolate(pred, size=imgs.shape[1:3], mode='bilinear', align_corners=False)[:, 0]
-
-class SklearnPredictor(Predictor):
-    "A scikit-learn model folder (`depth_nb.classic.save_model`) as a predictor."
-    kind = 'sklearn'
-    def __init__(self, folder):
-        from depth_nb.classic import load_model
-        self.model, self.spec, meta = load_model(folder)
-        self.name, self.source, self.output = Path(folder).name, str(folder), 'metric'
-        self.device, self.dtype = torch.device('cpu'), torch.float32
-        self.info = dict(kind='sklearn', best=meta.get('best'), slice=meta.get('slice'), notes=[], random_weights=False,
-                         about=f"{meta.get('best', 'scikit-learn')}, trained on {meta.get('slice', '?')} images")
-
-    def _forward(self, imgs:np.ndarray) -> torch.Tensor:
-        from depth_nb.classic import predict_depth
-        return torch.stack([torch.from_numpy(predict_depth(self.model, im, self.spec)) for im in imgs])
-
-class MapPredictor(Predictor):
-    "Predicts one fixed depth map (a baseline), resized to each frame."
-    kind = 'baseline'
-    def __init__(self, name:str, depth_map:torch.Tensor, source:str='training split'):
-        self.map = torch.as_tensor(depth_map, dtype=torch.float32)
-        self.name, self.source, self.output = name, source, 'metric'
-        self.device, self.dtype = torch.device('cpu'), torch.float32
-        self.info = dict(kind='baseline', notes=[], random_weights=False, about=f"fixed map from the {source}")
-
-    def _forward(self, imgs:np.ndarray) -> torch.Tensor:
-        m = F.interpolate(self.map[None, None], size=imgs.shape[1:3], mode='bilinear', align_corners=False)[0, 0]
-        return m.expand(len(imgs), *m.shape)
-
-# %% ../nbs/05_evaluation.ipynb #72e043c8
-def row_mean_map(ds, n:int=400) -> torch.Tensor:
-    "Each row of the training mean depth map replaced by its mean: depth as a function of image row only."
-    from depth_nb.unet import mean_depth_map
-    m = mean_depth_map(ds, n)
-    return m.mean(1, keepdim=True).expand_as(m).clone()
 
 # %% ../nbs/05_evaluation.ipynb #590e25da
 def latest_unet_run(results_dir) -> Path|None:
@@ -134,71 +64,81 @@ def load_predictor(model, device='auto', train_ds=None, local_files_only:bool|No
     s = str(model); p = Path(s).expanduser()
     if s in BASELINES:
         if train_ds is None: raise ValueError(f"baseline {s!r} needs the training split (train_ds)")
-        from depth_nb.unet import mean_depth_map
         return MapPredictor(s, mean_depth_map(train_ds) if s == 'mean-depth' else row_mean_map(train_ds))
-    if p.is_dir() and (p/'checkpoints').is_dir() and (p/'config.json').exists(): return UNetPredictor(p, device=device)
-    if p.is_dir() and (p/'model.json').exists(): return SklearnPredictor(p)
+    if p.is_dir() and (p/'checkpoints').is_dir() and (p/'config.json').exists(): return UNetPredictor.from_run(p, device=device)
+    if p.is_dir() and (p/'model.json').exists(): return SklearnPredictor.from_folder(p)
     return load_depth_model(s, device=device, local_files_only=local_files_only)
 
 # %% ../nbs/05_evaluation.ipynb #1a0bd583
+def _stamp() -> str: return f"{datetime.datetime.now():%Y%m%d-%H%M%S}"
+
 def _quick_unet(cfg:EvalConfig, root:Path) -> Path:
-    from depth_nb.unet import UNetConfig, train
-    ucfg = UNetConfig(epochs=1, max_train_samples=96, max_eval_samples=8, encoder_weights=None, data_dir=cfg.data_dir,
-                      device=cfg.device, results_dir=str(root), run_name=f"quick-unet-{datetime.datetime.now():%Y%m%d-%H%M%S}")
-    return train(ucfg, verbose=False)
+    return train(UNetConfig(epochs=1, max_train_samples=96, max_eval_samples=8, encoder_weights=None, data_dir=cfg.data_dir,
+                            device=cfg.device, results_dir=str(root), run_name=f"quick-unet-{_stamp()}"), verbose=False)
 
 def _quick_sklearn(cfg:EvalConfig, root:Path) -> Path:
-    from depth_nb.classic import run_sklearn
-    out = root/f"quick-sklearn-{datetime.datetime.now():%Y%m%d-%H%M%S}"
-    run_sklearn(cfg.data_dir, slice=16, test_images=2, pixels_per_image=100, seed=cfg.seed, out_dir=out, verbose=False)
-    return out
+    return run_sklearn(SklearnConfig(cfg.data_dir, n_train_images=16, test_images=2, pixels_per_image=100, seed=cfg.seed,
+                                     results_dir=str(root)), verbose=False)['saved']
 
-def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True) -> dict:
-    "Score the baselines, sklearn, UNet and available pretrained models (or just `models`) on one split."
-    from depth_nb.unet import resolve_results_dir, mean_depth_map
-    R = resolve_results_dir(cfg.results_dir)
-    test = open_dataset(cfg.data_dir, cfg.split, seed=cfg.seed, verbose=verbose)
-    train = open_dataset(cfg.data_dir, 'train', seed=cfg.seed, verbose=False)
-    entries, status, notes = {}, {}, []
-    def note(msg):
+_HOW = {'UNet': 'train one with `papermill nbs/02_unet.ipynb results/02_unet.ipynb -p epochs 20` or `depth_nb train --epochs 20`',
+        'scikit-learn': 'make one with `papermill nbs/03_classic.ipynb results/03_classic.ipynb`'}
+
+def _wanted(cfg:EvalConfig, R:Path, say) -> list:
+    "The leaderboard's rows: `(name, model to load or None, status)`; a missing UNet run or sklearn model trained only if asked."
+    rows = [('mean depth map', 'mean-depth', 'ok'), ('row mean', 'row-mean', 'ok')]
+    for what, sel, find, quick in (('scikit-learn', cfg.sklearn_model, latest_sklearn_model, _quick_sklearn),
+                                   ('UNet', cfg.unet_run, latest_unet_run, _quick_unet)):
+        if sel is None: continue
+        path = find(R) if sel == 'latest' else Path(sel)
+        if path is not None: rows.append((f"{what} ({path.name})", path, 'ok'))
+        elif cfg.train_missing:
+            say(f"{what}: nothing saved under {R}: training a small one here, as asked (train_missing; not the real model)")
+            path = quick(cfg, R/'evaluation'); rows.append((f"{what} ({path.name})", path, 'trained here (none found)'))
+        else:
+            say(f"{what}: no saved model under {R}: {_HOW[what]}, or pass --train-missing to train a small one here")
+            rows.append((what, None, f"unavailable: nothing saved under {R}"))
+    return rows + [(m, m, 'ok') for m in (cfg.pretrained or '').split(',') if m.strip()]
+
+def gather(cfg:EvalConfig, models=None, train_ds=None, verbose:bool=True) -> tuple[dict, dict, list]:
+    "The entries to score (`{name: Predictor}`), each entry's status, and the notes announced."
+    notes = []
+    def say(msg):
         notes.append(msg)
         if verbose: print(msg)
-    def add(name, make, st='ok'):
-        try: entries[name] = make(); status[name] = st
+    rows = ([(Path(str(m)).name, m, 'ok') for m in models] if models is not None
+            else _wanted(cfg, resolve_results_dir(cfg.results_dir), say))
+    entries, status = {}, {}
+    for name, model, st in rows:
+        status[name] = st
+        if model is None: continue
+        try: entries[name] = load_predictor(model, cfg.device, train_ds, local_files_only=True if models is None else None)
         except WeightsUnavailable as e:
             status[name] = 'unavailable: no weights on disk'
-            note(f"{name}: unavailable, no weights on disk" + ('' if any('hf download' in n for n in notes) else f" ({e})"))
+            say(f"{name}: unavailable, no weights on disk" + ('' if any('hf download' in n for n in notes) else f" ({e})"))
         except (FileNotFoundError, ValueError) as e:
-            status[name] = f"unavailable: {str(e).split('. ')[0]}"; note(f"{name}: {e}")
-    if models is not None:
-        for m in models: add(Path(str(m)).name, lambda m=m: load_predictor(m, cfg.device, train))
-    else:
-        add('mean depth map', lambda: MapPredictor('mean depth map', mean_depth_map(train)))
-        add('row mean', lambda: MapPredictor('row mean', row_mean_map(train)))
-        for what, sel, find, quick, make in [('scikit-learn', cfg.sklearn_model, latest_sklearn_model, _quick_sklearn, SklearnPredictor),
-                                             ('UNet', cfg.unet_run, latest_unet_run, _quick_unet, lambda p: UNetPredictor(p, device=cfg.device))]:
-            if sel is None: continue
-            path = find(R) if sel == 'latest' else Path(sel)
-            if path is None and cfg.train_if_missing:
-                note(f"{what}: nothing saved under {R}: training a small one here (not the real model: run its notebook)")
-                path = quick(cfg, R/'evaluation'); st = 'trained here (none found)'
-            elif path is None:
-                status[what] = f"unavailable: nothing under {R}"; continue
-            else: st = 'ok'
-            add(f"{what} ({path.name})", lambda p=path, make=make: make(p), st)
-        for m in [m.strip() for m in (cfg.pretrained or '').split(',') if m.strip()]:
-            add(m, lambda m=m: load_depth_model(m, device=cfg.device, local_files_only=True, verbose=False))
+            status[name] = f"unavailable: {str(e).split('. ')[0]}"; say(f"{name}: {e}")
+    return entries, status, notes
+
+def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, entries=None) -> dict:
+    "Score the gathered entries (or `entries`) on one split; JSON-able results, also written to a new file."
+    test = open_dataset(cfg.data_dir, cfg.split, seed=cfg.seed, verbose=verbose)
+    if entries is None:
+        train_ds = open_dataset(cfg.data_dir, 'train', seed=cfg.seed, verbose=False) if models is None or set(map(str, models)) & set(BASELINES) else None
+        entries, status, notes = gather(cfg, models, train_ds, verbose)
+    else: status, notes = {k: 'ok' for k in entries}, []
     results = {}
     for name, st in status.items():
         if name not in entries: results[name] = dict(status=st); continue
         p = entries[name]
-        r = evaluate_model(p, test, n_images=cfg.n_images, batch_size=cfg.batch_size, flip_tta=cfg.flip_tta)
-        about = p.info.get('about') or f"{p.info.get('model_type')} ({p.output}){', RANDOM weights' if p.info.get('random_weights') else ''}"
-        results[name] = r | dict(status=st, kind=getattr(p, 'kind', 'transformers'), notes=p.info.get('notes', []), about=about)
-    out = dict(results=results, notes=notes, config=asdict(cfg), dataset=str(getattr(test.source, 'path', cfg.data_dir)),
+        r = evaluate(p, test, n_images=cfg.n_images, batch_size=cfg.batch_size, flip_tta=cfg.flip_tta)
+        results[name] = r | dict(status=st, notes=p.info.get('notes', []), about=p.about)
+    out = dict(results=results, notes=notes, config=cfg.to_dict(), dataset=str(getattr(test.source, 'path', cfg.data_dir)),
                n_test_frames=len(test), finished=datetime.datetime.now().isoformat(timespec='seconds'))
-    if cfg.out: out['path'] = str(save_results(out, R/cfg.out))
-    out['predictors'] = entries
+    if cfg.out:
+        dest = resolve_results_dir(cfg.results_dir)/cfg.out
+        dest = dest.with_name(f"{dest.stem}-{_stamp()}{dest.suffix}")         # a new file for every run: none overwritten
+        while dest.exists(): dest = dest.with_name(dest.stem + '-1' + dest.suffix)
+        out['path'] = str(save_json(out, dest))
     return out
 
 def leaderboard_table(board:dict, digits:int=3):
@@ -212,27 +152,12 @@ def leaderboard_table(board:dict, digits:int=3):
     return t
 
 # %% ../nbs/05_evaluation.ipynb #b7eef8e9
-def plot_leaderboard(board:dict, metrics=('abs_rel', 'rmse', 'd1')):
-    "Bar charts of `metrics` for the entries that were scored (aligned ones hatched)."
-    import matplotlib.pyplot as plt
-    res = {k: v for k, v in board['results'].items() if 'abs_rel' in v}
-    fig, axs = plt.subplots(1, len(metrics), figsize=(4.2*len(metrics), 0.45*len(res) + 1.2), squeeze=False)
-    names = list(res)
-    for ax, m in zip(axs[0], metrics):
-        bars = ax.barh(names, [res[n][m] for n in names], color=['tab:gray' if res[n].get('kind') == 'baseline' else 'tab:blue' for n in names])
-        for b, n in zip(bars, names):
-            if res[n]['align'] != 'none': b.set_hatch('//')
-        ax.set_title(f"{m} ({'higher' if m.startswith('d') or m == 'ssim' else 'lower'} is better)"); ax.invert_yaxis()
-    for ax in axs[0][1:]: ax.set_yticklabels([])
-    fig.tight_layout()
-    return fig
-
-def show_predictions(board:dict, ds, n:int=3, max_error:float=1.):
-    "The same `n` frames for every scored model: image, ground truth, each prediction (aligned if relative) and its error."
-    frames = [ds.source.read(int(ds.indices[i])) for i in np.linspace(0, len(ds) - 1, n).round().astype(int)]
+def show_predictions(entries:dict, ds, n:int=3, max_error:float=1.):
+    "The same `n` frames for every entry: image, ground truth, each prediction (aligned if relative) and its error."
+    frames = [ds.source.read(int(ds.indices[i])) for i in evenly_spaced(len(ds), n)]
     gts = [torch.from_numpy(np.asarray(f['depth'], np.float32)) for f in frames]
     preds = {}
-    for name, p in board['predictors'].items():
+    for name, p in entries.items():
         d = p.predict([f['image'] for f in frames])
         if p.align: d = [align_prediction(x[None], g[None], valid_mask(g[None]), p.align)[0] for x, g in zip(d, gts)]
         preds[name] = d

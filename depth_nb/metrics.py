@@ -10,8 +10,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['METRICS', 'HIGHER_IS_BETTER', 'EIGEN_CROP', 'ALIGNMENTS', 'as_depth_batch', 'valid_mask', 'resize_to',
-           'align_prediction', 'ssim_map', 'image_metrics', 'DepthMetrics', 'compute_metrics', 'flip_tta',
-           'metrics_table', 'show_depth_grid']
+           'align_prediction', 'ssim_map', 'image_metrics', 'DepthMetrics', 'compute_metrics', 'metrics_table']
 
 # %% ../nbs/01b_metrics.ipynb #c959c5fc
 METRICS = ('mse', 'ssim', 'abs_rel', 'sq_rel', 'rmse', 'rmse_log', 'log10', 'silog', 'd1', 'd2', 'd3')
@@ -177,11 +176,6 @@ def compute_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_de
     "All depth metrics of `pred` against `gt` (per image, then averaged over images)."
     return DepthMetrics(eigen_crop, align, min_depth, max_depth, data_range).update(pred, gt).compute()
 
-# %% ../nbs/01b_metrics.ipynb #91db356b
-def flip_tta(predict, images:torch.Tensor) -> torch.Tensor:
-    "Average of `predict(images)` and the horizontally un-flipped `predict` of the mirrored images."
-    return 0.5*(predict(images) + predict(images.flip(-1)).flip(-1))
-
 # %% ../nbs/01b_metrics.ipynb #33d22a9e
 def metrics_table(results:dict, metrics=METRICS, digits:int=3):
     "DataFrame of `{name: compute_metrics(...)}`, one row per model, arrows saying which way is better."
@@ -189,30 +183,3 @@ def metrics_table(results:dict, metrics=METRICS, digits:int=3):
     rows = {name: {f"{k} {'↑' if k in HIGHER_IS_BETTER else '↓'}": r.get(k, float('nan')) for k in metrics}
             | {'images': r.get('n_images'), 'align': r.get('align', 'none')} for name, r in results.items()}
     return pd.DataFrame.from_dict(rows, orient='index').round(digits)
-
-def _as_np(x): return x.detach().float().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
-
-def show_depth_grid(images, gts, preds:dict|None=None, max_depth:float=10., max_error:float|None=None, titles=None):
-    "Rows of image | ground truth | each prediction | its absolute error, on one depth colour map (metres)."
-    import matplotlib.pyplot as plt
-    preds = preds or {}
-    n = len(gts); cols = 2 + 2*len(preds)
-    fig, axs = plt.subplots(n, cols, figsize=(2.6*cols, 2.1*n), squeeze=False)
-    max_error = max_error or max_depth/5
-    for i in range(n):
-        img = _as_np(images[i])
-        if img.ndim == 3 and img.shape[0] == 3: img = img.transpose(1, 2, 0)
-        axs[i, 0].imshow(img if img.dtype == np.uint8 else np.clip(img, 0, 1))
-        g = _as_np(gts[i]).squeeze()
-        dm = axs[i, 1].imshow(np.where(g > 0, g, np.nan), cmap='turbo', vmin=0, vmax=max_depth)
-        for j, (name, p) in enumerate(preds.items()):
-            p = _as_np(p[i]).squeeze()
-            axs[i, 2 + 2*j].imshow(p, cmap='turbo', vmin=0, vmax=max_depth)
-            err = np.where(g > 0, np.abs(p - g), np.nan) if p.shape == g.shape else np.full_like(g, np.nan)
-            em = axs[i, 3 + 2*j].imshow(err, cmap='magma', vmin=0, vmax=max_error)
-            if i == 0: axs[i, 2 + 2*j].set_title(name); axs[i, 3 + 2*j].set_title(f'|{name} - gt|')
-        if i == 0: axs[i, 0].set_title(titles[0] if titles else 'image'); axs[i, 1].set_title('ground truth')
-    for a in axs.flat: a.axis('off')
-    fig.colorbar(dm, ax=axs[:, 1:cols:2] if preds else axs[:, 1], label='depth (m)', shrink=0.8)
-    if preds: fig.colorbar(em, ax=axs[:, 3::2], label='absolute error (m)', shrink=0.8)
-    return fig

@@ -4,25 +4,16 @@
 
 # %% ../nbs/00_synthetic.ipynb #2e47ff0f
 from __future__ import annotations
-import os, time, math, tempfile, datetime, struct, contextlib
+import os, time, math, tempfile, datetime, struct
 from pathlib import Path
 import numpy as np
+from .core import nyu_intrinsics, atomic_write
 
 # %% auto #0
-__all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'PAINT', 'WOOD', 'TILES', 'FABRIC', 'PLASTIC', 'GLASS', 'LABELED_NAME',
-           'SPLITS_NAME', 'RENDERER_VERSION', 'DEFAULT_SYNTHETIC', 'nyu_intrinsics', 'camera_frame', 'camera_rays',
-           'random_room', 'random_camera', 'cast', 'ValueNoise', 'texture', 'shade', 'raw_depth', 'render_frame',
-           'room_split', 'make_dataset', 'cache_dir', 'default_dataset']
-
-# %% ../nbs/00_synthetic.ipynb #ba447d70
-NYU_HEIGHT, NYU_WIDTH = 480, 640
-NYU_INTRINSICS = dict(fx=518.86, fy=519.47, cx=325.58, cy=253.74)
-
-def nyu_intrinsics(height:int=NYU_HEIGHT, width:int=NYU_WIDTH) -> dict:
-    "NYU Kinect intrinsics `fx, fy, cx, cy` scaled to a `height` x `width` image."
-    sx, sy = width / NYU_WIDTH, height / NYU_HEIGHT
-    k = NYU_INTRINSICS
-    return dict(fx=k['fx']*sx, fy=k['fy']*sy, cx=(k['cx']+0.5)*sx-0.5, cy=(k['cy']+0.5)*sy-0.5)
+__all__ = ['PAINT', 'WOOD', 'TILES', 'FABRIC', 'PLASTIC', 'GLASS', 'LABELED_NAME', 'SPLITS_NAME', 'RENDERER_VERSION',
+           'DEFAULT_SYNTHETIC', 'camera_frame', 'camera_rays', 'random_room', 'random_camera', 'cast', 'ValueNoise',
+           'texture', 'shade', 'raw_depth', 'render_frame', 'room_split', 'make_dataset', 'cache_dir',
+           'default_dataset']
 
 # %% ../nbs/00_synthetic.ipynb #d22eecd9
 def camera_frame(yaw:float, pitch:float, roll:float):
@@ -429,16 +420,6 @@ def _render_job(args):
     i, seed, height, width, fpr = args
     return render_frame(i, seed, height, width, fpr)
 
-@contextlib.contextmanager
-def _atomic_path(final:Path):
-    "Yield a temporary path beside `final`; rename it to `final` only if the block succeeds."
-    tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-    try:
-        yield tmp
-        os.replace(tmp, final)
-    finally:
-        if tmp.exists(): tmp.unlink()
-
 # %% ../nbs/00_synthetic.ipynb #be075279
 def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0,
                  frames_per_room:int=4, test_fraction:float=0.2, workers:int|None=None) -> Path:
@@ -452,7 +433,7 @@ def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0
     except OSError as e: raise OSError(f"cannot write the synthetic dataset to {folder}: {e.strerror or e}") from e
     workers = max(1, min(workers or os.cpu_count() or 1, n_frames))
     jobs = [(i, seed, height, width, frames_per_room) for i in range(n_frames)]
-    with _atomic_path(folder/LABELED_NAME) as tmp:
+    with atomic_write(folder/LABELED_NAME) as tmp:
         with h5py.File(tmp, 'w', userblock_size=_MATLAB_HEADER_LEN) as f:
             imgs = f.create_dataset('images', (n_frames, 3, width, height), np.uint8, chunks=(1, 3, width, height))
             deps = f.create_dataset('depths', (n_frames, width, height), np.float32, chunks=(1, width, height))
@@ -479,7 +460,7 @@ def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0
                 if pool: pool.terminate()
         _write_matlab_header(tmp)
     train, test = room_split(n_frames, frames_per_room, test_fraction, seed)
-    with _atomic_path(folder/SPLITS_NAME) as tmp:
+    with atomic_write(folder/SPLITS_NAME) as tmp:
         with open(tmp, 'wb') as fh:
             scipy.io.savemat(fh, dict(trainNdxs=train[:, None].astype(np.float64), testNdxs=test[:, None].astype(np.float64)))
         # savemat stamps the current time into the 116-byte text header: fix it, so builds are byte-identical
