@@ -8,7 +8,6 @@ import argparse, json, time
 import torch
 from depth_nb.core import resolve_device
 from depth_nb.unet import DepthUNet, LOSSES, resolve_precision, UNetConfig
-from depth_nb.data import train_size
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--encoder', default=UNetConfig.encoder); ap.add_argument('--decoder_channels', default=UNetConfig.decoder_channels); ap.add_argument('--batch', type=int, default=UNetConfig.batch_size)

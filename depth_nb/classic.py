@@ -15,7 +15,7 @@ from scipy import ndimage
 from .core import DataError, atomic_write, evenly_spaced
 
 # %% auto #0
-__all__ = ['ABS_REL', 'FeatureSpec', 'pixel_features', 'target_on_grid', 'check_n_images', 'build_pixels', 'abs_rel_score',
+__all__ = ['ABS_REL', 'TRUSTED_TYPES', 'FeatureSpec', 'pixel_features', 'target_on_grid', 'check_n_images', 'build_pixels',
            'candidates', 'select_model', 'predict_depth', 'save_model', 'load_model']
 
 # %% ../nbs/03_classic.ipynb #087ea7c5
@@ -120,8 +120,8 @@ from sklearn.ensemble import RandomForestRegressor, HistGradientBoostingRegresso
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.metrics import make_scorer
 
-def abs_rel_score(y, p): return float(np.mean(np.abs(y - np.clip(p, 1e-3, None)) / y))
-ABS_REL = make_scorer(abs_rel_score, greater_is_better=False)
+def _abs_rel(y, p): return float(np.mean(np.abs(y - np.clip(p, 1e-3, None)) / y))
+ABS_REL = make_scorer(_abs_rel, greater_is_better=False)
 
 def _wrap(model, log_target):
     return TransformedTargetRegressor(model, func=np.log, inverse_func=np.exp) if log_target else model
@@ -169,24 +169,46 @@ def predict_depth(model, image:np.ndarray, spec:FeatureSpec) -> np.ndarray:
     return F.interpolate(t, size=image.shape[:2], mode='bilinear', align_corners=False)[0, 0].numpy()
 
 # %% ../nbs/03_classic.ipynb #4fb2ace3
+TRUSTED_TYPES = ['sklearn.tree._tree.Tree', 'sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor',
+                 'sklearn.neighbors._kd_tree.KDTree', 'sklearn.neighbors._ball_tree.BallTree',
+                 'sklearn.metrics._dist_metrics.EuclideanDistance64']
+
 def save_model(folder, model, spec:FeatureSpec, info:dict|None=None) -> Path:
-    "Save a fitted model with its feature settings (written atomically)."
-    import joblib
+    "Save a fitted model (skops, no pickle) with its feature settings, as a new folder written atomically."
+    import skops.io as sio
     folder = Path(folder)
+    if folder.exists(): raise FileExistsError(f"{folder}: exists; a saved model is never overwritten (choose another folder)")
     with atomic_write(folder) as tmp:
         tmp.mkdir()
-        joblib.dump(model, tmp/'model.joblib')
+        sio.dump(model, tmp/'model.skops')
         (tmp/'model.json').write_text(json.dumps(dict(format='depth_nb.classic', spec=asdict(spec), info=info or {}), indent=1, default=str))
     return folder
 
-def load_model(folder):
-    "A model saved by `save_model` (a pickle: load only models you made), with its `FeatureSpec` and info."
-    import joblib
+def _load_skops(path:Path):
+    import skops.io as sio
+    try: untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
+    except Exception as e: raise DataError(f"{path}: not a readable skops model file ({type(e).__name__}: {e})") from None
+    if untrusted: raise DataError(f"{path}: holds types depth_nb does not load ({', '.join(untrusted[:5])}): a depth_nb model "
+                                  "holds only the scikit-learn regressors of depth_nb.classic.candidates; not loaded")
+    return sio.load(path, trusted=TRUSTED_TYPES)
+
+def load_model(folder, trust_pickle:bool=False):
+    "A model saved by `save_model` (only trusted types), with its `FeatureSpec` and info; a legacy pickle only if `trust_pickle`."
     folder = Path(folder)
     meta_p = folder/'model.json'
     if not meta_p.exists(): raise FileNotFoundError(f"{meta_p}: not found (not a depth_nb model folder)")
-    meta = json.loads(meta_p.read_text())
-    if meta.get('format') != 'depth_nb.classic': raise ValueError(f"{meta_p}: not a depth_nb.classic model")
+    try: meta = json.loads(meta_p.read_text())
+    except ValueError as e: raise DataError(f"{meta_p}: not JSON ({e})") from None
+    if not isinstance(meta, dict) or meta.get('format') != 'depth_nb.classic': raise DataError(f"{meta_p}: not a depth_nb.classic model")
     d = dict(context=(), layout=False) | meta['spec']       # saved before these features existed: without them
     spec = FeatureSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
-    return joblib.load(folder/'model.joblib'), spec, meta['info']
+    if (folder/'model.skops').exists(): return _load_skops(folder/'model.skops'), spec, meta['info']
+    pk = folder/'model.joblib'
+    if not pk.exists(): raise FileNotFoundError(f"{folder}: no model.skops in this model folder")
+    if not trust_pickle:
+        raise DataError(f"{pk}: a pickle (joblib) model from an earlier depth_nb; loading a pickle can run any code, so it is not "
+                        "loaded. Retrain it (03_classic.ipynb saves skops), or, if you made this file yourself, pass "
+                        "trust_pickle=True (command line: --trust-pickle)")
+    import joblib, warnings
+    warnings.warn(f"{pk}: loading a pickle because trust_pickle=True")
+    return joblib.load(pk), spec, meta['info']

@@ -5,7 +5,6 @@
 # %% ../nbs/06_cli.ipynb #d134d9f3
 from __future__ import annotations
 import os, sys
-from pathlib import Path
 
 # %% auto #0
 __all__ = ['COMMANDS', 'parser', 'main']
@@ -34,20 +33,16 @@ def _eval(cfg, args) -> int:
 def _predict(cfg, args) -> int:
     from depth_nb.evaluation import load_predictor
     from depth_nb.predict import predict_files
-    if not cfg.model or not cfg.out: raise _Usage("--model and --out are required")
-    k = cfg.intrinsics()
-    r = predict_files(args.images, load_predictor(cfg.model, cfg.device), cfg.out, cfg.ply, k, cfg.batch_size, cfg.flip_tta, cfg.max_depth)
+    r = predict_files(args.images, load_predictor(cfg.model, cfg.device, trust_pickle=cfg.trust_pickle), cfg.out, cfg.ply,
+                      cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points)
     print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed")
     for f, e in r['failed'].items(): print(f"FAILED {f}: {e}", file=sys.stderr)
     return 1 if r['failed'] else 0
 
 def _export(cfg, args) -> int:
     from depth_nb.unet import export_onnx
-    if not cfg.onnx: raise _Usage("--onnx FILE is required")
     export_onnx(args.run, cfg.onnx, cfg.opset, cfg.atol)
     return 0
-
-class _Usage(ValueError): "A command line that cannot be run as given (exit status 2)."
 
 def _config(module:str, name:str):
     import importlib
@@ -70,9 +65,19 @@ def parser(command:str):
     return p
 
 # %% ../nbs/06_cli.ipynb #47d890a7
+def _foreseen() -> tuple:
+    "The errors a user can cause: the project's own, and those of the libraries that read their files."
+    import pickle
+    from safetensors import SafetensorError
+    return (ValueError, OSError, ImportError, RuntimeError, pickle.UnpicklingError, SafetensorError)
+
+def _say(cmd:str, e:Exception, debug_hint:bool=True):
+    print(f"depth_nb {cmd}: error: {e}" + (f"\n(depth_nb {cmd} --debug ... shows the traceback)" if debug_hint else ''), file=sys.stderr)
+
 def main(argv=None) -> int:
-    "The `depth_nb` command."
+    "The `depth_nb` command: exit status 0 when it worked, 2 for a command line that cannot work, 1 for a failure."
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = '--debug' in argv; argv = [a for a in argv if a != '--debug']
     if not argv or argv[0] in ('-h', '--help') or argv[0] not in COMMANDS:
         print("usage: depth_nb {train,eval,predict,export} ...  (depth_nb COMMAND --help for its options)\n")
         for k, c in COMMANDS.items(): print(f"  {k:8s} {c[3]}")
@@ -83,10 +88,15 @@ def main(argv=None) -> int:
     p = parser(cmd)
     try:
         cfg, args = _config(mod, cls).from_args(rest, p)
-        return run(cfg, args)
-    except _Usage as e: p.print_usage(sys.stderr); print(f"depth_nb {cmd}: error: {e}", file=sys.stderr); return 2
-    except (ValueError, FileNotFoundError, OSError, ImportError, RuntimeError) as e:
-        print(f"depth_nb {cmd}: error: {e}", file=sys.stderr); return 1
+        if hasattr(cfg, 'validate'): cfg.validate()
+    except SystemExit as e: return e.code                       # argparse: --help (0), or a usage error it printed (2)
+    except _foreseen() as e:
+        if debug: raise
+        p.print_usage(sys.stderr); _say(cmd, e, False); return 2
+    try: return run(cfg, args)
+    except _foreseen() as e:
+        if debug: raise
+        _say(cmd, e); return 1
 
 def _console():
     sys.exit(main())

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #402a6c4a
 from __future__ import annotations
-import os, re, ast, json, shutil, argparse, importlib, contextlib, dataclasses
+import os, sys, ast, json, shutil, argparse, importlib, contextlib, dataclasses
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'atomic_write', 'write_text', 'save_json', 'resolve_device',
-           'project_root', 'resolve_results_dir', 'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool',
-           'Config', 'params_cell', 'check_params']
+__all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'atomic_write', 'new_path', 'remove_stale_temps',
+           'write_text', 'save_json', 'resolve_device', 'project_root', 'resolve_results_dir', 'evenly_spaced',
+           'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'params_cell', 'check_params']
 
 # %% ../nbs/00_core.ipynb #32fdc0f4
 class DataError(ValueError):
@@ -48,7 +48,40 @@ def atomic_write(path, fsync:bool=True):
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             _remove(old); os.replace(path, old); os.replace(tmp, path); _remove(old)
         else: os.replace(tmp, path)
+        if fsync: _fsync_dir(path.parent)
     finally: _remove(tmp)
+
+def _fsync_dir(folder:Path):
+    "Make a rename in `folder` durable (where the OS allows opening a folder)."
+    try: fd = os.open(folder, os.O_RDONLY)
+    except OSError: return
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)
+
+def new_path(path) -> Path:
+    "`path`, or `path-2`, `path-3`, ...: the first name not taken, so that a new file or folder never replaces one."
+    path = Path(path); cand, k = path, 1
+    while cand.exists() or cand.is_symlink():
+        k += 1; cand = path.with_name(f"{path.stem}-{k}{path.suffix}")
+    return cand
+
+def _pid_alive(pid:int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError): return pid < 2**31
+    return True
+
+def remove_stale_temps(folder) -> list:
+    "Clean what `atomic_write`s of processes that no longer run left in `folder`: temporaries removed, set-aside originals restored."
+    done = []
+    for p in sorted(Path(folder).glob('.*.tmp-*')) + sorted(Path(folder).glob('.*.old-*')):
+        name, _, pid = p.name[1:].rpartition('.tmp-' if '.tmp-' in p.name else '.old-')
+        if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)): continue
+        if '.old-' in p.name and not (p.parent/name).exists(): os.replace(p, p.parent/name)   # killed between two renames
+        else: _remove(p)
+        done.append(p)
+    return done
 
 def write_text(path, text:str) -> Path:
     "Write `text` to `path` atomically."
@@ -102,7 +135,7 @@ def nyu_intrinsics(height:int=NYU_HEIGHT, width:int=NYU_WIDTH) -> dict:
     "NYU Kinect intrinsics `fx, fy, cx, cy` scaled to a `height` x `width` image."
     sx, sy = width / NYU_WIDTH, height / NYU_HEIGHT
     k = NYU_INTRINSICS
-    return dict(fx=k['fx']*sx, fy=k['fy']*sy, cx=(k['cx']+0.5)*sx-0.5, cy=(k['cy']+0.5)*sy-0.5)
+    return dict(fx=k['fx']*sx, fy=k['fy']*sx, cx=(k['cx']+0.5)*sx-0.5, cy=(k['cy']+0.5)*sy-0.5)
 
 # %% ../nbs/00_core.ipynb #21ca04ad
 def read_image(path, convert:bool=True) -> np.ndarray:
@@ -203,11 +236,12 @@ class Config:
 def _add_field(p:argparse.ArgumentParser, name:str, anno:str, default, doc:str|None):
     "Add `--name` (and `--na-me`) for a field; booleans also get `--no-name`."
     flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if '_' in name else [])
-    help = f"{doc or ''} (default: {default!r})".strip()
+    doc = doc or ''
+    help = doc if 'default' in doc.lower() else f"{doc} (default: {default!r})".strip()
     kinds = _kinds(anno)
     if 'bool' in kinds:
         p.add_argument(*flags, dest=name, nargs='?', const=True, default=argparse.SUPPRESS, metavar='BOOL' if kinds <= {'bool'} else 'VALUE',
-                       type=lambda s, a=anno: _parse_value(s, a), help=help)
+                       type=lambda s, a=anno: _parse_value(s, a), help=f"{help}; --no-{name} for false")
         p.add_argument(*[f"--no-{f[2:]}" for f in flags], dest=name, action='store_false', default=argparse.SUPPRESS,
                        help=argparse.SUPPRESS)
     else:
@@ -219,16 +253,28 @@ def _parser(cls, prog:str|None=None, description:str|None=None, config_option:bo
     "An argparse parser with one `--option` per field (help from the field's comment)."
     p = argparse.ArgumentParser(prog=prog, description=description or cls.__doc__)
     if config_option: p.add_argument('--config', default=None, metavar='JSON',
-                                     help='start from the settings saved in a JSON file (a run\'s config.json)')
+                                     help=f'start from {cls.__name__} settings saved in a JSON file (options given beside it win)')
     docs = _field_docs(cls)
     for name, f in cls.fields().items(): _add_field(p, name, f.type, f.default, docs.get(name))
     return p
+
+def _bool_flags_explicit(cls, argv:list) -> list:
+    "`--flag` followed by something that is not a boolean word becomes `--flag=true`, so a flag never eats a positional argument."
+    flags = {f"--{n}" for n, f in cls.fields().items() if 'bool' in _kinds(f.type)}
+    flags |= {f.replace('_', '-') for f in flags}
+    out = list(argv)
+    for i, a in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        if a in flags and (nxt is None or nxt.startswith('-') or nxt.strip().lower() not in _TRUE + _FALSE + ('none', 'null')):
+            kinds = _kinds(cls.fields()[a[2:].replace('-', '_')].type)
+            if kinds <= {'bool', 'None'} or nxt is None or nxt.startswith('-'): out[i] = f"{a}=true"
+    return out
 
 @classmethod
 def _from_args(cls, argv=None, parser=None):
     "The config from command-line `argv`: defaults, then a `--config` file, then the options given. Returns (config, other args)."
     p = parser or cls.parser()
-    a = vars(p.parse_args(argv))
+    a = vars(p.parse_args(_bool_flags_explicit(cls, sys.argv[1:] if argv is None else argv)))
     path = a.pop('config', None)
     base = cls.from_json(path) if path else cls()
     given = {k: a.pop(k) for k in list(a) if k in cls.fields()}

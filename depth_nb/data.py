@@ -13,10 +13,11 @@ from .core import DataError, read_image
 from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGE_EXTS', 'SPLITS', 'clean_depth', 'read_rgb', 'read_depth_png', 'read_depth_npy',
-           'group_split', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout', 'DepthDataset',
-           'open_dataset', 'protocol_for', 'train_size', 'normalize', 'denormalize', 'affine_theta', 'TrainTransform',
-           'EvalTransform', 'collate', 'default_workers', 'make_loader', 'set_epoch']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'MAX_PLAUSIBLE_DEPTH', 'IMAGE_EXTS', 'SPLITS', 'clean_depth', 'read_rgb',
+           'read_depth_png', 'read_depth_npy', 'group_split', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder',
+           'detect_layout', 'DepthDataset', 'open_dataset', 'protocol_for', 'train_size', 'normalize', 'denormalize',
+           'affine_theta', 'TrainTransform', 'to_model_input', 'EvalTransform', 'collate', 'default_workers',
+           'make_loader', 'set_epoch']
 
 # %% ../nbs/01_data.ipynb #0a48f451
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -27,13 +28,18 @@ def clean_depth(depth:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     d = np.where(np.isfinite(d) & (d > 0), d, np.float32(0))
     return d, d > 0
 
-def _sample(image, depth, source, scene=None):
+MAX_PLAUSIBLE_DEPTH = 20.   # metres: indoor depth (a Kinect's) is 0-10 m; more means another unit
+
+def _sample(image, depth, source, scene=None, unit_hint:str=''):
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise DataError(f"{source}: image must be (H, W, 3) uint8, got {image.shape} {image.dtype}")
     if depth.shape != image.shape[:2]:
         raise DataError(f"{source}: image is {image.shape[0]}x{image.shape[1]} but depth is "
                         f"{'x'.join(map(str, depth.shape))}: they must have the same size")
     d, valid = clean_depth(depth)
+    if valid.any() and d.max() > MAX_PLAUSIBLE_DEPTH:
+        raise DataError(f"{source}: depth up to {d.max():.4g} m (median {np.median(d[valid]):.3g} m) is not indoor depth in "
+                        f"metres (0-10 m expected): the file is in another unit. {unit_hint}".strip())
     return dict(image=image, depth=d, valid=valid, source=str(source), scene=scene)
 
 # %% ../nbs/01_data.ipynb #30d213ab
@@ -41,8 +47,8 @@ def read_rgb(path) -> np.ndarray:
     "A dataset's RGB frame: `depth_nb.core.read_image` with anything but 3-channel RGB refused."
     return read_image(path, convert=False)
 
-def read_depth_png(path) -> np.ndarray:
-    "A depth PNG in metres: 8-bit is `v/255*10` (Kaggle train), 16-bit is millimetres."
+def read_depth_png(path, scale:float|None=None) -> np.ndarray:
+    "A depth PNG in metres: 8-bit is `v/255*10` (Kaggle train), 16-bit is millimetres; `scale` (metres per unit) overrides both."
     from PIL import Image
     try:
         with Image.open(path) as im:
@@ -51,6 +57,7 @@ def read_depth_png(path) -> np.ndarray:
     except Exception as e: raise DataError(f"{path}: cannot decode depth image ({e})") from None
     if a.ndim != 2:
         raise DataError(f"{path}: depth image has shape {a.shape} ({im.mode}); expected one channel (8-bit or 16-bit)")
+    if scale is not None and np.issubdtype(a.dtype, np.integer): return a.astype(np.float32) * np.float32(scale)
     if a.dtype == np.uint8: return a.astype(np.float32) / 255 * 10
     if a.dtype in (np.uint16, np.int32, np.dtype('>u2')):
         if a.max() > 65535 or a.min() < 0: raise DataError(f"{path}: depth values outside 16-bit range")
@@ -60,12 +67,12 @@ def read_depth_png(path) -> np.ndarray:
         return a.astype(np.float32) / 1000
     raise DataError(f"{path}: depth image dtype {a.dtype} is neither 8-bit (Kaggle train) nor 16-bit (millimetres)")
 
-def read_depth_npy(path) -> np.ndarray:
-    "A `.npy` depth map in metres (never unpickled)."
+def read_depth_npy(path, scale:float|None=None) -> np.ndarray:
+    "A `.npy` depth map in metres (times `scale`, metres per unit, when given; never unpickled)."
     try: a = np.load(path, allow_pickle=False)
     except Exception as e: raise DataError(f"{path}: cannot read depth array ({e})") from None
     if a.ndim != 2 or not np.issubdtype(a.dtype, np.number): raise DataError(f"{path}: depth array must be 2-D numeric, got {a.shape} {a.dtype}")
-    return a.astype(np.float32)
+    return a.astype(np.float32) * np.float32(1 if scale is None else scale)
 
 # %% ../nbs/01_data.ipynb #5afb6d58
 def group_split(groups, fraction:float, seed:int=0) -> np.ndarray:
@@ -108,6 +115,7 @@ class LabeledMat(_LazyH5):
             if im.ndim != 4 or im.shape[1] != 3 or dp.ndim != 3 or dp.shape != (im.shape[0], im.shape[2], im.shape[3]):
                 raise DataError(f"{self.path}: expected images (N, 3, W, H) and {depth_key} (N, W, H); "
                                 f"got {im.shape} and {dp.shape}")
+            if im.dtype != np.uint8: raise DataError(f"{self.path}: 'images' is {im.dtype}; expected uint8 0..255 as in the official file")
             self.n = im.shape[0]
             self.scenes = self._scenes(f) if 'scenes' in f else None
         finally: f.close()
@@ -124,11 +132,20 @@ class LabeledMat(_LazyH5):
         try: m = scipy.io.loadmat(sp)
         except Exception as e: raise DataError(f"{sp}: cannot read splits file ({e})") from None
         if 'trainNdxs' not in m or 'testNdxs' not in m: raise DataError(f"{sp}: expected keys trainNdxs and testNdxs")
-        tr, te = m['trainNdxs'].ravel().astype(int) - 1, m['testNdxs'].ravel().astype(int) - 1   # 1-based in the file
-        bad = np.r_[tr, te]; bad = bad[(bad < 0) | (bad >= self.n)]
-        if len(bad): raise DataError(f"{sp}: indices outside 1..{self.n} (e.g. {bad[0] + 1}); is it the split of another file?")
-        if len(np.intersect1d(tr, te)): raise DataError(f"{sp}: trainNdxs and testNdxs overlap")
-        return dict(train=tr, test=te)
+        out = {}
+        for key, split in (('trainNdxs', 'train'), ('testNdxs', 'test')):
+            v = np.asarray(m[key])
+            if not np.issubdtype(v.dtype, np.number) or v.dtype == bool or v.size == 0:
+                raise DataError(f"{sp}: {key} must be a non-empty array of frame numbers, got {v.dtype} {v.shape}")
+            v = v.ravel()
+            if not np.all(np.isfinite(v)) or not np.all(v == np.round(v)): raise DataError(f"{sp}: {key} holds non-integer values (e.g. {v[v != np.round(v)][:1]})")
+            v = v.astype(int) - 1                                                  # 1-based in the file
+            bad = v[(v < 0) | (v >= self.n)]
+            if len(bad): raise DataError(f"{sp}: {key} has indices outside 1..{self.n} (e.g. {bad[0] + 1}); is it the split of another file?")
+            if len(np.unique(v)) != len(v): raise DataError(f"{sp}: {key} repeats frames (e.g. {np.bincount(v).argmax() + 1})")
+            out[split] = v
+        if len(np.intersect1d(out['train'], out['test'])): raise DataError(f"{sp}: trainNdxs and testNdxs overlap")
+        return out
 
     def read(self, i):
         f = self._h5()
@@ -146,6 +163,8 @@ def _rows(csv_path, root):
                 raise DataError(f"{csv_path} row {n}: expected two columns rgb_path,depth_path; got {row}")
             rgb, dep = (root/c.strip() for c in row)
             for c, p in (('rgb', rgb), ('depth', dep)):
+                if not p.resolve().is_relative_to(root.resolve()):
+                    raise DataError(f"{csv_path} row {n}: {c} path {row[0 if c == 'rgb' else 1].strip()!r} leaves the dataset folder {root}: refused")
                 if not p.exists(): raise DataError(f"{csv_path} row {n}: {c} file {p} does not exist")
             rows.append((rgb, dep, n))
     if not rows: raise DataError(f"{csv_path}: no rows")
@@ -184,7 +203,12 @@ class H5Folder(_LazyH5):
             if missing: raise DataError(f"{p}: missing HDF5 key(s) {missing}; found {sorted(f.keys())}")
             rgb, dep = f['rgb'][()], f['depth'][()]
         if rgb.ndim != 3 or rgb.shape[0] != 3: raise DataError(f"{p}: 'rgb' must be (3, H, W), got {rgb.shape}")
-        return _sample(np.ascontiguousarray(rgb.transpose(1, 2, 0)).astype(np.uint8, copy=False), dep, p, self.scenes[i])
+        if rgb.dtype != np.uint8:
+            lo, hi = (float(rgb.min()), float(rgb.max())) if rgb.size else (0, 0)
+            raise DataError(f"{p}: 'rgb' is {rgb.dtype} with values {lo:.3g}..{hi:.3g}; expected uint8 0..255 "
+                            f"({'float RGB in [0, 1]: multiply by 255 and store as uint8' if hi <= 1 else 'store it as uint8'})")
+        return _sample(np.ascontiguousarray(rgb.transpose(1, 2, 0)), dep, p, self.scenes[i],
+                       "This layout's 'depth' is metres (float32).")
 
 # %% ../nbs/01_data.ipynb #fd477521
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
@@ -222,8 +246,8 @@ def _pair_files(folder:Path):
 class PlainFolder:
     "Users' own RGB-D folders: RGB `.jpg|.png` with depth `.png` (16-bit mm) or `.npy` (metres) of the same stem."
     layout = 'folder'
-    def __init__(self, root):
-        self.root = Path(root)
+    def __init__(self, root, depth_scale:float|None=None):
+        self.root, self.depth_scale = Path(root), depth_scale
         self.items, unmatched = _pair_files(self.root)
         if not self.items: raise DataError(f"{self.root}: no RGB/depth pairs with matching names found")
         self.unmatched = unmatched
@@ -235,8 +259,11 @@ class PlainFolder:
 
     def read(self, i):
         rgb, dep = self.items[i]
-        d = read_depth_npy(dep) if dep.suffix == '.npy' else read_depth_png(dep)
-        return _sample(read_rgb(rgb), d, f"{rgb} + {dep.name}")
+        d = read_depth_npy(dep, self.depth_scale) if dep.suffix == '.npy' else read_depth_png(dep, self.depth_scale)
+        hint = (f"Depth is read as {self.depth_scale} m per unit (depth_scale)." if self.depth_scale else
+                "By default .npy depth is metres and 16-bit PNG depth millimetres: state the file's unit with depth_scale "
+                "(metres per stored unit, e.g. 0.001 for millimetres, 0.0001 for 0.1 mm).")
+        return _sample(read_rgb(rgb), d, f"{rgb} + {dep.name}", unit_hint=hint)
 
 # %% ../nbs/01_data.ipynb #e94d8d53
 def detect_layout(path) -> tuple[str, Path]:
@@ -283,7 +310,7 @@ SPLITS = ('train', 'val', 'test', 'all')
 
 # %% ../nbs/01_data.ipynb #3a1b0959
 def open_dataset(path=None, split:str='train', transform=None, val_fraction:float=0.1, test_fraction:float=0.2,
-                 seed:int=0, depth_key:str='depths', verbose:bool=True) -> DepthDataset:
+                 seed:int=0, depth_key:str='depths', verbose:bool=True, depth_scale:float|None=None) -> DepthDataset:
     "Open the dataset at `path` (None: the synthetic default) and return its `split`."
     if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     layout, root = detect_layout(path)
@@ -302,7 +329,7 @@ def open_dataset(path=None, split:str='train', transform=None, val_fraction:floa
             is_test = np.array([p.relative_to(root).parts[0] == 'val' for p in src.items])
             src.official = dict(train=np.flatnonzero(~is_test), test=np.flatnonzero(is_test))
         else:
-            src = PlainFolder(root)
+            src = PlainFolder(root, depth_scale)
             if src.unmatched and verbose: announce(f"{root}: {len(src.unmatched)} file(s) without a partner were ignored, e.g. {src.unmatched[0]}")
         n = len(src.items)
         if src.official is not None and len(src.official['test']):
@@ -339,7 +366,7 @@ def protocol_for(ds) -> dict:
 import torch.nn.functional as F
 
 def train_size(height:int=192, width:int|None=None, square:bool=False) -> tuple[int, int]:
-    "Training `(height, width)`: 4:3 in multiples of 32 from `height`, or the seed's square 224x224."
+    "Training `(height, width)`: 4:3 in multiples of 32 from `height`, or the original project's square 224x224."
     if square: return 224, 224
     width = width or round(height*4/3/32)*32
     if height % 32 or width % 32: raise ValueError(f"training size {height}x{width} must be multiples of 32 (UNet strides)")
@@ -410,14 +437,17 @@ class TrainTransform:
         if self.photometric: img = self.color(img)
         return dict(image=normalize(img), depth=depth, valid=depth > 0, index=s.get('index', -1))
 
+def to_model_input(images:np.ndarray, size) -> torch.Tensor:
+    "uint8 images `(B, H, W, 3)` resized (bilinear, antialiased) to `size` and normalised: `(B, 3, h, w)` float."
+    x = torch.from_numpy(np.asarray(images)).permute(0, 3, 1, 2).float() / 255
+    return normalize(F.interpolate(x, size=tuple(size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1))
+
 class EvalTransform:
-    "Image resized to the network's `(height, width)` and normalised; depth kept at full resolution."
+    "Image resized to the network's `(height, width)` and normalised (`to_model_input`); depth kept at full resolution."
     def __init__(self, height:int=192, width:int=256): self.size = (height, width)
     def __call__(self, s:dict) -> dict:
-        img = torch.from_numpy(s['image']).permute(2, 0, 1).float()[None] / 255
-        img = F.interpolate(img, size=self.size, mode='bilinear', antialias=True, align_corners=False)[0]
         depth = torch.from_numpy(s['depth'])[None]
-        return dict(image=normalize(img.clamp(0, 1)), depth=depth, valid=depth > 0, index=s.get('index', -1))
+        return dict(image=to_model_input(s['image'][None], self.size)[0], depth=depth, valid=depth > 0, index=s.get('index', -1))
 
 # %% ../nbs/01_data.ipynb #b45f9631
 import random

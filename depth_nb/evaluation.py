@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from .core import Config, save_json, evenly_spaced, resolve_results_dir
+from .core import Config, save_json, evenly_spaced, resolve_results_dir, new_path, resolve_device
 from .data import open_dataset
 from .metrics import metrics_table, align_prediction, valid_mask
 from .viz import show_depth_grid
@@ -38,7 +38,15 @@ class EvalConfig(Config):
     sklearn_model: str | None = 'latest'   # a saved scikit-learn model folder, 'latest' or None (skip)
     pretrained: str = 'dpt-dinov2-small-nyu,depth-anything-v2-small,depth-anything-v2-metric-indoor-small,glpn-nyu,zoedepth-nyu'  # presets, hub ids or folders, comma-separated
     train_missing: bool = False      # no UNet run or sklearn model saved: train a small one here (said so)
+    trust_pickle: bool = False       # load legacy pickle (joblib) scikit-learn models: only for files you made yourself
     out: str | None = 'evaluation/leaderboard.json'   # results JSON, relative to results_dir; None: not written
+
+    def validate(self):
+        "Refuse settings that cannot work before anything is loaded."
+        if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.n_images is not None and self.n_images < 1: raise ValueError(f"n_images must be at least 1 (or None: all), got {self.n_images}")
+        resolve_device(self.device)
+        return self
 
 # %% ../nbs/05_evaluation.ipynb #590e25da
 def latest_unet_run(results_dir) -> Path|None:
@@ -53,20 +61,28 @@ def latest_unet_run(results_dir) -> Path|None:
 
 def latest_sklearn_model(results_dir) -> Path|None:
     "The newest scikit-learn model folder under `results_dir/sklearn` (None if there is none)."
-    ms = [p for p in Path(results_dir).glob('sklearn/*/model.json') if (p.parent/'model.joblib').exists()]
+    ms = [p for p in Path(results_dir).glob('sklearn/*/model.json') if any((p.parent/f).exists() for f in ('model.skops', 'model.joblib'))]
     return max(ms, key=lambda p: p.stat().st_mtime).parent if ms else None
 
 # %% ../nbs/05_evaluation.ipynb #9bc13f28
 BASELINES = ('mean-depth', 'row-mean')
 
-def load_predictor(model, device='auto', train_ds=None, local_files_only:bool|None=None) -> Predictor:
+def _is_unet_run(p:Path) -> bool:
+    try: d = json.loads((p/'config.json').read_text())
+    except (OSError, ValueError): return False
+    return isinstance(d, dict) and 'encoder' in d and 'model_type' not in d
+
+def load_predictor(model, device='auto', train_ds=None, local_files_only:bool|None=None, trust_pickle:bool=False) -> Predictor:
     "A predictor for `model`: run folder, sklearn folder, transformers folder/preset/hub id, or a baseline name."
     s = str(model); p = Path(s).expanduser()
     if s in BASELINES:
         if train_ds is None: raise ValueError(f"baseline {s!r} needs the training split (train_ds)")
         return MapPredictor(s, mean_depth_map(train_ds) if s == 'mean-depth' else row_mean_map(train_ds))
-    if p.is_dir() and (p/'checkpoints').is_dir() and (p/'config.json').exists(): return UNetPredictor.from_run(p, device=device)
-    if p.is_dir() and (p/'model.json').exists(): return SklearnPredictor.from_folder(p)
+    if p.is_dir() and _is_unet_run(p):
+        if not any((p/'checkpoints').glob('*.json')):
+            raise FileNotFoundError(f"{p}: a UNet run folder without a checkpoint (stopped before its first epoch ended?)")
+        return UNetPredictor.from_run(p, device=device)
+    if p.is_dir() and (p/'model.json').exists(): return SklearnPredictor.from_folder(p, trust_pickle)
     return load_depth_model(s, device=device, local_files_only=local_files_only)
 
 # %% ../nbs/05_evaluation.ipynb #1a0bd583
@@ -111,7 +127,7 @@ def gather(cfg:EvalConfig, models=None, train_ds=None, verbose:bool=True) -> tup
     for name, model, st in rows:
         status[name] = st
         if model is None: continue
-        try: entries[name] = load_predictor(model, cfg.device, train_ds, local_files_only=True if models is None else None)
+        try: entries[name] = load_predictor(model, cfg.device, train_ds, True if models is None else None, cfg.trust_pickle)
         except WeightsUnavailable as e:
             status[name] = 'unavailable: no weights on disk'
             say(f"{name}: unavailable, no weights on disk" + ('' if any('hf download' in n for n in notes) else f" ({e})"))
@@ -119,13 +135,13 @@ def gather(cfg:EvalConfig, models=None, train_ds=None, verbose:bool=True) -> tup
             status[name] = f"unavailable: {str(e).split('. ')[0]}"; say(f"{name}: {e}")
     return entries, status, notes
 
-def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, entries=None) -> dict:
-    "Score the gathered entries (or `entries`) on one split; JSON-able results, also written to a new file."
+def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -> dict:
+    "Score the entries `gather` finds (or `gathered`, its result) on one split; JSON-able results, also written to a new file."
     test = open_dataset(cfg.data_dir, cfg.split, seed=cfg.seed, verbose=verbose)
-    if entries is None:
+    if gathered is None:
         train_ds = open_dataset(cfg.data_dir, 'train', seed=cfg.seed, verbose=False) if models is None or set(map(str, models)) & set(BASELINES) else None
-        entries, status, notes = gather(cfg, models, train_ds, verbose)
-    else: status, notes = {k: 'ok' for k in entries}, []
+        gathered = gather(cfg, models, train_ds, verbose)
+    entries, status, notes = gathered
     results = {}
     for name, st in status.items():
         if name not in entries: results[name] = dict(status=st); continue
@@ -136,8 +152,7 @@ def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, entries=None) ->
                n_test_frames=len(test), finished=datetime.datetime.now().isoformat(timespec='seconds'))
     if cfg.out:
         dest = resolve_results_dir(cfg.results_dir)/cfg.out
-        dest = dest.with_name(f"{dest.stem}-{_stamp()}{dest.suffix}")         # a new file for every run: none overwritten
-        while dest.exists(): dest = dest.with_name(dest.stem + '-1' + dest.suffix)
+        dest = new_path(dest.with_name(f"{dest.stem}-{_stamp()}{dest.suffix}"))   # a new file for every run: none overwritten
         out['path'] = str(save_json(out, dest))
     return out
 

@@ -4,13 +4,12 @@
 
 # %% ../nbs/01b_metrics.ipynb #8a70713c
 from __future__ import annotations
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['METRICS', 'HIGHER_IS_BETTER', 'EIGEN_CROP', 'ALIGNMENTS', 'as_depth_batch', 'valid_mask', 'resize_to',
-           'align_prediction', 'ssim_map', 'image_metrics', 'DepthMetrics', 'compute_metrics', 'metrics_table']
+           'align_prediction', 'ssim_map', 'DepthMetrics', 'compute_metrics', 'metrics_table']
 
 # %% ../nbs/01b_metrics.ipynb #c959c5fc
 METRICS = ('mse', 'ssim', 'abs_rel', 'sq_rel', 'rmse', 'rmse_log', 'log10', 'silog', 'd1', 'd2', 'd3')
@@ -20,7 +19,10 @@ ALIGNMENTS = (None, 'lstsq', 'lstsq_disparity', 'median')
 
 def as_depth_batch(x, name:str='depth') -> torch.Tensor:
     "`x` as a float tensor `(B, H, W)`; accepts numpy or torch in `(H, W)`, `(B, H, W)` or `(B, 1, H, W)`."
-    t = torch.as_tensor(x) if not isinstance(x, torch.Tensor) else x
+    try: t = torch.as_tensor(x) if not isinstance(x, torch.Tensor) else x
+    except (TypeError, RuntimeError, ValueError) as e: raise ValueError(f"{name} is not a numeric depth map ({type(x).__name__}: {e})") from None
+    if t.dtype == torch.bool: raise ValueError(f"{name} is boolean (a mask?), not a depth map in metres")
+    if t.is_complex(): raise ValueError(f"{name} is complex, not a depth map in metres")
     if t.ndim == 4 and t.shape[1] == 1: t = t[:, 0]
     if t.ndim == 2: t = t[None]
     if t.ndim != 3: raise ValueError(f"{name} must be (H, W), (B, H, W) or (B, 1, H, W); got shape {tuple(t.shape)}")
@@ -98,7 +100,7 @@ def ssim_map(x:torch.Tensor, y:torch.Tensor, data_range:float, sigma:float=1.5) 
 # %% ../nbs/01b_metrics.ipynb #9d442077
 def _masked_mean(x, m, n): return torch.where(m, x, 0).sum((1, 2)).double() / n  # torch sums pairwise: float32-safe
 
-def image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_depth:float=1e-3,
+def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_depth:float=1e-3,
                   max_depth:float=10., data_range:float|None=None) -> dict:
     "Per-image metrics `(B', n_metrics)` for the images with valid pixels, plus counts of what was excluded."
     pred, gt = as_depth_batch(pred, 'pred'), as_depth_batch(gt, 'gt')
@@ -106,6 +108,10 @@ def image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_dept
         raise ValueError(f"pred and gt hold different numbers of images: {pred.shape[0]} vs {gt.shape[0]} "
                          f"(shapes {tuple(pred.shape)} and {tuple(gt.shape)})")
     if align not in ALIGNMENTS: raise ValueError(f"unknown alignment {align!r}; choose one of {ALIGNMENTS}")
+    (ph, pw), (gh, gw) = pred.shape[-2:], gt.shape[-2:]
+    if abs(ph/pw - gh/gw) > 0.02*gh/gw:
+        raise ValueError(f"pred is {ph}x{pw} but gt is {gh}x{gw}: their aspect ratios differ ({ph/pw:.3f} vs {gh/gw:.3f}), so "
+                         "resizing would stretch it (a transposed or cropped map?); bring it to the ground truth's frame first")
     dtype = torch.promote_types(pred.dtype, gt.dtype)
     pred, gt = resize_to(pred.to(dtype), gt.shape[-2:]), gt.to(dtype=dtype, device=pred.device)
     mask = valid_mask(gt, min_depth, max_depth, eigen_crop)
@@ -155,7 +161,7 @@ class DepthMetrics:
     @torch.no_grad()
     def update(self, pred, gt):
         "Score a batch and add it to the running sums."
-        r = image_metrics(pred, gt, **self.kw)
+        r = _image_metrics(pred, gt, **self.kw)
         t = r['table'].cpu()
         self.sums += t.sum(0); self.n_images += len(t)
         self.n_valid += int(r['n_valid'].sum()); self.n_skipped += r['n_skipped']; self.n_nonfinite += r['n_pred_nonfinite']

@@ -4,23 +4,23 @@
 
 # %% ../nbs/03a_predict.ipynb #a355e8e7
 from __future__ import annotations
-import time
+import os, math, time, collections
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import Config, atomic_write, evenly_spaced, nyu_intrinsics, read_image, resolve_device
-from .data import normalize, protocol_for
+from .data import to_model_input, protocol_for
 from .metrics import DepthMetrics
 from .unet import load_run
 from .classic import load_model, predict_depth
 from .viz import save_depth_color
 
 # %% auto #0
-__all__ = ['OUTPUTS', 'ALIGN_FOR', 'Predictor', 'evaluate', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'UNetPredictor',
-           'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm', 'save_depth_png16', 'save_ply', 'read_ply',
-           'PredictConfig', 'predict_files']
+__all__ = ['OUTPUTS', 'ALIGN_FOR', 'PLY_DTYPE', 'Predictor', 'evaluate', 'mean_depth_map', 'row_mean_map', 'MapPredictor',
+           'UNetPredictor', 'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm', 'save_depth_png16',
+           'ply_stride', 'save_ply', 'read_ply', 'PredictConfig', 'output_names', 'predict_files']
 
 # %% ../nbs/03a_predict.ipynb #11ae3e40
 OUTPUTS = ('metric', 'depth', 'disparity')
@@ -141,9 +141,7 @@ class UNetPredictor(Predictor):
 
     @torch.inference_mode()
     def _forward(self, imgs:np.ndarray) -> torch.Tensor:
-        x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 255
-        x = normalize(F.interpolate(x, size=self.size, mode='bilinear', antialias=True, align_corners=False).clamp(0, 1))
-        x = x.to(self.device, non_blocking=True)
+        x = to_model_input(imgs, self.size).to(self.device, non_blocking=True)
         if self.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
             pred = self.net.eval()(x).float()
@@ -159,10 +157,10 @@ class SklearnPredictor(Predictor):
         self.info = dict(kind='sklearn', notes=[], random_weights=False) | (info or {})
 
     @classmethod
-    def from_folder(cls, folder):
-        "A model folder written by `depth_nb.classic.save_model`."
-        model, spec, meta = load_model(folder)
-        n = meta.get('n_train_images', meta.get('slice', '?'))
+    def from_folder(cls, folder, trust_pickle:bool=False):
+        "A model folder written by `depth_nb.classic.save_model` (a legacy pickle one only if `trust_pickle`)."
+        model, spec, meta = load_model(folder, trust_pickle)
+        n = meta.get('n_train_images', meta.get('slice', '?'))          # 'slice': models saved before depth_nb 0.2
         return cls(model, spec, Path(folder).name, str(folder),
                    dict(best=meta.get('best'), n_train_images=n, about=f"{meta.get('best', 'scikit-learn')}, trained on {n} images"))
 
@@ -215,6 +213,8 @@ class TransformersPredictor(Predictor):
         return _to_frame(pred, tuple(pv.shape[-2:]), (h, w), self.processor)
 
 # %% ../nbs/03a_predict.ipynb #4fcaf60a
+PLY_DTYPE = np.dtype([('x', '<f4'), ('y', '<f4'), ('z', '<f4'), ('red', 'u1'), ('green', 'u1'), ('blue', 'u1')])   # one vertex
+
 def depth_to_mm(depth) -> np.ndarray:
     "Metres -> uint16 millimetres (rounded; 0 where depth is missing, not finite or <= 0; clipped at 65535)."
     d = np.asarray(depth, np.float64)
@@ -227,18 +227,26 @@ def save_depth_png16(depth, path) -> Path:
     with atomic_write(path) as tmp: Image.fromarray(depth_to_mm(depth)).save(tmp, format='PNG')
     return Path(path)
 
-def save_ply(depth, image, path, intrinsics:dict|None=None) -> Path:
-    "Write a binary little-endian PLY of the valid pixels, back-projected with `intrinsics` (NYU's, scaled, by default)."
+def ply_stride(n_points:int, max_points:int|None) -> int:
+    "Every how many rows and columns a PLY keeps a pixel so that it holds at most `max_points` points (1: all)."
+    if not max_points or n_points <= max_points: return 1
+    return math.ceil(math.sqrt(n_points / max_points))
+
+def save_ply(depth, image, path, intrinsics:dict|None=None, max_points:int|None=2_000_000) -> Path:
+    "Write a binary little-endian PLY of the valid pixels (every `ply_stride`-th row and column), back-projected with `intrinsics` (NYU's by default)."
     d = np.asarray(depth, np.float32); h, w = d.shape
     k = intrinsics or nyu_intrinsics(h, w)
-    v, u = np.nonzero(np.isfinite(d) & (d > 0))
+    ok = np.isfinite(d) & (d > 0)
+    s = ply_stride(int(ok.sum()), max_points)
+    v, u = np.nonzero(ok[::s, ::s]); v, u = v*s, u*s
     z = d[v, u]
-    pts = np.empty(len(z), dtype=[('x', '<f4'), ('y', '<f4'), ('z', '<f4'), ('red', 'u1'), ('green', 'u1'), ('blue', 'u1')])
+    pts = np.empty(len(z), dtype=PLY_DTYPE)
     pts['x'] = (u - k['cx'])*z/k['fx']; pts['y'] = (v - k['cy'])*z/k['fy']; pts['z'] = z
     rgb = np.asarray(image)[v, u]
     pts['red'], pts['green'], pts['blue'] = rgb[:, 0], rgb[:, 1], rgb[:, 2]
     header = ("ply\nformat binary_little_endian 1.0\ncomment depth_nb point cloud, metres, camera frame\n"
               f"comment intrinsics fx={k['fx']:.3f} fy={k['fy']:.3f} cx={k['cx']:.3f} cy={k['cy']:.3f}\n"
+              f"comment every {s}th row and column\n"
               f"element vertex {len(z)}\nproperty float x\nproperty float y\nproperty float z\n"
               "property uchar red\nproperty uchar green\nproperty uchar blue\nend_header\n")
     with atomic_write(path) as tmp:
@@ -249,7 +257,7 @@ def read_ply(path) -> np.ndarray:
     "The vertices of a PLY written by `save_ply` (a structured array)."
     raw = Path(path).read_bytes(); end = raw.index(b'end_header\n') + len(b'end_header\n')
     n = int(next(l.split()[-1] for l in raw[:end].decode().splitlines() if l.startswith('element vertex')))
-    return np.frombuffer(raw[end:], dtype=[('x', '<f4'), ('y', '<f4'), ('z', '<f4'), ('red', 'u1'), ('green', 'u1'), ('blue', 'u1')], count=n)
+    return np.frombuffer(raw[end:], dtype=PLY_DTYPE, count=n)
 
 # %% ../nbs/03a_predict.ipynb #86a938f8
 @dataclass
@@ -266,6 +274,16 @@ class PredictConfig(Config):
     flip_tta: bool = False               # average with the mirrored image's prediction
     max_depth: float | None = None       # top of the colour scale in metres (default: 99th percentile)
     device: str = 'auto'                 # auto | cpu | cuda
+    trust_pickle: bool = False           # load a legacy pickle (joblib) scikit-learn model: only a file you made yourself
+    max_points: int = 2_000_000          # points in a PLY at most (every k-th row and column beyond; about 15 bytes a point); 0: all
+
+    def validate(self):
+        "Refuse settings that cannot work before any image is read."
+        if not self.model or not self.out: raise ValueError("--model and --out are required")
+        if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.max_points < 0: raise ValueError(f"max_points must be 0 (all) or more, got {self.max_points}")
+        self.intrinsics(); resolve_device(self.device)
+        return self
 
     def intrinsics(self) -> dict|None:
         "The camera given (all four values), or None for NYU's."
@@ -274,24 +292,39 @@ class PredictConfig(Config):
         if any(given) and not all(given): raise ValueError("give all of --fx --fy --cx --cy, or none")
         return k if all(given) else None
 
+def output_names(paths) -> dict:
+    "An output name per input image: its stem, or, for images that share a stem, their path below their common folder."
+    paths = [Path(p) for p in paths]
+    stems = collections.Counter(p.stem for p in paths)
+    if max(stems.values(), default=0) < 2: return {p: p.stem for p in paths}
+    root = Path(os.path.commonpath([str(p.resolve().parent) for p in paths]))
+    return {p: p.stem if stems[p.stem] == 1 else (p.resolve().parent.relative_to(root)/p.stem).as_posix() for p in paths}
+
 def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|None=None, batch_size:int=4,
-                  flip_tta:bool=False, max_depth:float|None=None, progress:bool=True) -> dict:
+                  flip_tta:bool=False, max_depth:float|None=None, progress:bool=True, max_points:int|None=2_000_000) -> dict:
     "Depth files for every image of `paths`; bad images are reported and skipped. Returns `{'written', 'failed'}`."
     from tqdm.auto import tqdm
+    names = output_names(paths)
     if predictor.output != 'metric':
         raise ValueError(f"{predictor.name} outputs relative {predictor.output}, not metres: `predict` writes metric depth "
                          f"(use a metric model: a UNet run, a DPT-DINOv2 NYU head, Depth Anything metric, ...)")
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     written, failed = {}, {}
     bar = tqdm(list(map(Path, paths)), desc='predict', unit='image', disable=not progress)
+    if any('/' in n for n in names.values()): bar.write("images share file names: their outputs keep their folders below "
+                                                        f"{out_dir} (e.g. {next(n for n in names.values() if '/' in n)})")
     for p in bar:
         try:
             img = read_image(p)
             d = predictor.predict(img, batch_size, flip_tta).numpy()
             if not np.isfinite(d).all(): raise ValueError(f"{p}: the model produced non-finite depth")
-            files = [save_depth_color(d, out_dir/f"{p.stem}_depth.png", img, max_depth, title=f"{p.name} ({predictor.name})"),
-                     save_depth_png16(d, out_dir/f"{p.stem}_depth_mm.png")]
-            if ply: files.append(save_ply(d, img, out_dir/f"{p.stem}.ply", intrinsics))
+            files = [save_depth_color(d, out_dir/f"{names[p]}_depth.png", img, max_depth, title=f"{p.name} ({predictor.name})"),
+                     save_depth_png16(d, out_dir/f"{names[p]}_depth_mm.png")]
+            if ply:
+                s = ply_stride(int((d > 0).sum()), max_points)
+                if s > 1: bar.write(f"{p.name}: {d.shape[1]}x{d.shape[0]} px, so the point cloud keeps every {s}th row and column "
+                                    f"(at most {max_points} points; --max_points 0 keeps all)")
+                files.append(save_ply(d, img, out_dir/f"{names[p]}.ply", intrinsics, max_points))
             written[str(p)] = [str(f) for f in files]
         except Exception as e:
             failed[str(p)] = f"{type(e).__name__}: {e}"

@@ -4,18 +4,17 @@
 
 # %% ../nbs/04_pretrained.ipynb #47305334
 from __future__ import annotations
-import os, re, json, warnings
+import os, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
-import numpy as np
 import torch
 from .core import Config, resolve_device
 from .predict import OUTPUTS, ALIGN_FOR, TransformersPredictor
 
 # %% auto #0
-__all__ = ['PRESETS', 'TINY_ARCHS', 'DTYPES', 'Preset', 'presets_table', 'infer_output', 'dpt_dinov2_small', 'save_tiny_model',
-           'WeightsUnavailable', 'hub_offline', 'hub_cache', 'resolve_model', 'resolve_dtype', 'load_depth_model',
-           'PretrainedConfig']
+__all__ = ['PRESETS', 'TINY_ARCHS', 'PICKLE_WEIGHTS', 'DTYPES', 'Preset', 'presets_table', 'infer_output', 'dpt_dinov2_small',
+           'save_tiny_model', 'WeightsUnavailable', 'hub_offline', 'hub_cache', 'resolve_model', 'resolve_dtype',
+           'load_depth_model', 'PretrainedConfig']
 
 # %% ../nbs/04_pretrained.ipynb #e02387b9
 @dataclass(frozen=True)
@@ -145,12 +144,26 @@ def resolve_model(model) -> tuple[str, str, Preset|None]:
             raise ValueError(f"{p}: no config.json in this folder, so it is not a saved transformers model "
                              f"(download one with `hf download <hub id> --local-dir {p}`)")
         return 'folder', str(p), _preset_for_folder(p)
+    if s.startswith(('.', '/', '~')) or len(p.parts) > 2 or (len(p.parts) == 2 and Path(p.parts[0]).is_dir()):
+        raise FileNotFoundError(f"{s}: no such model folder (a path, not a hub id: {Path(p.parts[0]).resolve()} exists here)"
+                                if len(p.parts) > 1 and Path(p.parts[0]).is_dir() else f"{s}: no such model folder")
     if s in PRESETS: return 'hub', PRESETS[s].hub_id, PRESETS[s]
     by_id = {pr.hub_id.lower(): pr for pr in PRESETS.values()}
     if s.lower() in by_id: return 'hub', by_id[s.lower()].hub_id, by_id[s.lower()]
     if re.fullmatch(r'[\w.-]+/[\w.-]+', s): return 'hub', s, None
     raise ValueError(f"unknown model {s!r}: not an existing folder, not a preset ({', '.join(PRESETS)}), "
                      f"and not a hub id of the form owner/name")
+
+PICKLE_WEIGHTS = ('*.bin', '*.pt', '*.pth', '*.ckpt', '*.pkl')
+
+def _check_weight_files(folder:Path):
+    "A model folder must hold safetensors weights: pickle checkpoints can run code when loaded, so they are refused."
+    if any(folder.glob('*.safetensors')): return
+    pickles = sorted(f.name for g in PICKLE_WEIGHTS for f in folder.glob(g))
+    if pickles: raise ValueError(f"{folder}: only pickle checkpoints ({', '.join(pickles)}); pickle checkpoints are not loaded (they "
+                                 "can run code): convert to safetensors, e.g. `model.save_pretrained(folder, safe_serialization=True)` "
+                                 "where you trust the file")
+    raise ValueError(f"{folder}: no weights (*.safetensors) in this model folder")
 
 def _no_weights(model, hub_id, offline, cache_dir) -> str:
     where = hub_cache(cache_dir)
@@ -185,16 +198,20 @@ def load_depth_model(model, output:str|None=None, device='auto', dtype='auto', c
     kind, target, preset = resolve_model(model)
     dev = resolve_device(device); dt = resolve_dtype(dtype, dev)
     offline = hub_offline() if local_files_only is None else bool(local_files_only)
+    if kind == 'folder': _check_weight_files(Path(target))
     kw = dict(cache_dir=cache_dir, local_files_only=offline or kind == 'folder', trust_remote_code=False)
     try:
         config = AutoConfig.from_pretrained(target, **kw)
-        net, load_info = AutoModelForDepthEstimation.from_pretrained(target, config=config, output_loading_info=True, **kw)
+        net, load_info = AutoModelForDepthEstimation.from_pretrained(target, config=config, output_loading_info=True,
+                                                                     use_safetensors=True, **kw)
         processor = AutoImageProcessor.from_pretrained(target, **kw)
-    except OSError as e:
-        if kind == 'folder': raise ValueError(f"{target}: could not load the model saved there: {e}") from e
-        raise WeightsUnavailable(_no_weights(model, target, offline, cache_dir)) from e
     except ValueError as e:
         raise ValueError(f"{target}: not a depth-estimation model of the transformers library: {e}") from e
+    except Exception as e:
+        if kind == 'folder': raise ValueError(f"{target}: could not load the model saved there ({type(e).__name__}: "
+                                              f"{str(e).splitlines()[0][:300]})") from e
+        if isinstance(e, OSError): raise WeightsUnavailable(_no_weights(model, target, offline, cache_dir)) from e
+        raise
     n_tensors = len(net.state_dict())
     missing = sorted(load_info.get('missing_keys', []))
     if len(missing) > 0.01*n_tensors:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_synthetic.ipynb #2e47ff0f
 from __future__ import annotations
-import os, time, math, tempfile, datetime, struct
+import os, time, math, datetime, struct
 from pathlib import Path
 import numpy as np
 from .core import nyu_intrinsics, atomic_write

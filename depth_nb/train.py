@@ -4,13 +4,13 @@
 
 # %% ../nbs/02b_train.ipynb #758879b9
 from __future__ import annotations
-import os, sys, json, math, time, datetime, warnings, platform
+import os, json, math, time, datetime, platform
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import Config, save_json, evenly_spaced, resolve_device, resolve_results_dir
+from .core import Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps
 from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for)
 from .metrics import METRICS
 from .unet import (UNetConfig, LOSSES, build_model, resolve_precision, save_checkpoint, load_checkpoint, unwrap)
@@ -19,8 +19,8 @@ from .predict import evaluate, UNetPredictor, SklearnPredictor, MapPredictor, me
 from .viz import colorize, show_depth_grid
 
 # %% auto #0
-__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'setup', 'train_epoch', 'validate', 'end_epoch', 'final_test', 'train',
-           'SklearnConfig', 'run_sklearn']
+__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'setup', 'train_epoch', 'end_epoch', 'final_test', 'train', 'SklearnConfig',
+           'run_sklearn']
 
 # %% ../nbs/02b_train.ipynb #af4fa958
 class Callback:
@@ -38,7 +38,7 @@ class Run:
     "A training run's state: its config and folder, data, model, optimisation, history (made by `setup`)."
     def __repr__(self): return f"Run({self.run_dir}, epoch {self.start}..{self.cfg.epochs}, {self.device})"
 
-# %% ../nbs/02b_train.ipynb #8686f560
+# %% ../nbs/02b_train.ipynb #d65b021f
 def _dist_init(device_str:str):
     "(rank, world_size, local_rank); initialises the process group under torchrun."
     ws = int(os.environ.get('WORLD_SIZE', '1'))
@@ -53,22 +53,47 @@ def _dist_init(device_str:str):
 def _barrier(ws):
     if ws > 1: torch.distributed.barrier()
 
-def _newest_run(results_dir) -> Path:
-    runs = sorted((p for p in Path(results_dir).glob('*-unet*') if (p/'config.json').exists()), key=lambda p: p.stat().st_mtime)
-    if not runs: raise FileNotFoundError(f"resume=True but no UNet run with a config.json in {results_dir}")
-    return runs[-1]
+def _finished(run_dir:Path) -> bool:
+    "Whether a run folder holds its final test scores (such a run is never modified again)."
+    try: return 'test' in json.loads((run_dir/'metrics.json').read_text())
+    except (OSError, ValueError): return False
 
+def _newest_unfinished(results_dir) -> Path:
+    "The newest run folder under `results_dir` that has a config but no final test scores yet."
+    runs = [p.parent for p in Path(results_dir).glob('*/config.json') if (p.parent/'run.json').exists() and not _finished(p.parent)]
+    if not runs: raise FileNotFoundError(f"resume=True but there is no unfinished UNet run under {results_dir}")
+    return max(runs, key=lambda p: p.stat().st_mtime)
+
+# %% ../nbs/02b_train.ipynb #fc8bb111
 def _run_folder(cfg:UNetConfig, rank:int) -> tuple[Path, UNetConfig]:
     "A new run folder, or the resumed one with its own saved config."
     if cfg.resume:
-        run_dir = _newest_run(cfg.results_dir) if cfg.resume is True else Path(cfg.resume)
+        run_dir = _newest_unfinished(cfg.results_dir) if cfg.resume is True else Path(cfg.resume).expanduser()
         if not (run_dir/'config.json').exists(): raise FileNotFoundError(f"cannot resume: {run_dir/'config.json'} not found")
+        if _finished(run_dir):
+            raise ValueError(f"{run_dir} is a finished run (its test scores are written): it is never modified. Start a new "
+                             f"run, e.g. with --finetune_from {run_dir}")
+        if cfg.resume is True and rank == 0: print(f"resume=True: resuming {run_dir.name}, the newest unfinished run in {cfg.results_dir}")
         saved = UNetConfig.from_json(run_dir/'config.json')
         return run_dir, saved.replace(resume=str(run_dir), device=cfg.device, num_workers=cfg.num_workers)
     run_dir = Path(cfg.results_dir)/(cfg.run_name or f"{datetime.datetime.now():%Y%m%d-%H%M%S}-unet")
-    if rank == 0: run_dir.mkdir(parents=True, exist_ok=cfg.run_name is not None)
+    if rank == 0:
+        if cfg.run_name is None: run_dir = new_path(run_dir)
+        Path(cfg.results_dir).mkdir(parents=True, exist_ok=True)
+        try: run_dir.mkdir()
+        except FileExistsError: raise FileExistsError(f"{run_dir} exists: a run folder is never reused. Resume it with --resume "
+                                                      f"{run_dir}, or choose another --run_name") from None
     return run_dir, cfg
 
+def _lock(r:Run):
+    "Hold the run folder's lock for the whole run (rank 0); a second training there fails at once."
+    from filelock import FileLock, Timeout
+    r.lock = FileLock(str(r.run_dir/'.lock'), timeout=0)
+    try: r.lock.acquire()
+    except Timeout: raise RuntimeError(f"{r.run_dir} is in use by another training (lock file {r.run_dir/'.lock'} is held); "
+                                       "wait for it to end, or give this run another --run_name") from None
+
+# %% ../nbs/02b_train.ipynb #1fc6936c
 def _subset(ds, n, seed, random=True):
     "`ds` cut to `n` frames: a seeded random subset, or evenly spaced ones."
     if n is None or n >= len(ds): return ds
@@ -94,6 +119,7 @@ def _setup_data(r:Run):
     r.train_dl = make_loader(r.train_ds, bs, shuffle=r.sampler is None, num_workers=r.num_workers, seed=cfg.seed, device=r.device,
                              drop_last=len(r.train_ds)//r.ws > bs, sampler=r.sampler)
 
+# %% ../nbs/02b_train.ipynb #7c5b668d
 def _setup_model(r:Run):
     cfg = r.cfg
     model, r.weights_note = build_model(cfg.encoder, cfg.encoder_weights, cfg.max_depth, cfg.decoder_channels)
@@ -127,6 +153,7 @@ def _finetune_weights(src):
                                                     "(pickled .pt/.pth files are not loaded)")
     return load_file(p)
 
+# %% ../nbs/02b_train.ipynb #43b00140
 def _restore(r:Run, verbose:bool):
     "Continue from the run's `last` checkpoint: weights, optimiser, schedule, scaler, RNG, history."
     weights, st, d = load_checkpoint(r.run_dir/'checkpoints', 'last')
@@ -138,6 +165,7 @@ def _restore(r:Run, verbose:bool):
     r.start, r.history, r.best = st['epoch'] + 1, json.loads(st['history']), st['best']
     if verbose and r.rank == 0: print(f"resuming {r.run_dir} from {d.name}: epoch {r.start + 1} of {r.cfg.epochs}")
 
+# %% ../nbs/02b_train.ipynb #eddbf22b
 def _versions():
     import segmentation_models_pytorch as smp
     return dict(python=platform.python_version(), torch=torch.__version__, smp=smp.__version__,
@@ -166,6 +194,12 @@ def setup(cfg:UNetConfig, verbose:bool=True) -> Run:
     r.device = resolve_device(cfg.device)
     if r.ws > 1 and r.device.type == 'cuda': r.device = torch.device('cuda', r.local)
     r.run_dir, r.cfg = _run_folder(cfg, r.rank)
+    r.lock = None
+    if r.rank == 0:
+        _lock(r)
+        if r.cfg.resume:
+            for p in remove_stale_temps(r.run_dir/'checkpoints'):
+                if verbose: print(f"removed {p.name}, left in {p.parent} by a run that was killed while saving")
     r.amp_dtype = resolve_precision(r.cfg.precision, r.device)
     torch.manual_seed(r.cfg.seed + r.rank)
     _setup_data(r); _setup_model(r)
@@ -200,7 +234,7 @@ def train_epoch(r:Run, epoch:int) -> dict:
     r.epoch_t0 = t0
     return dict(epoch=epoch + 1, train_loss=tot/max(n, 1), lr=r.opt.param_groups[0]['lr'], train_s=round(time.time() - t0, 2))
 
-def validate(r:Run, ds=None) -> dict:
+def _score(r:Run, ds=None) -> dict:
     "The model's metrics on the validation split (or `ds`), through `depth_nb.predict.evaluate`."
     return evaluate(r.predictor, r.val_ds if ds is None else ds, batch_size=r.cfg.eval_batch_size,
                     eigen_crop=r.proto['eigen_crop'], max_depth=r.cfg.max_depth)
@@ -248,13 +282,13 @@ def final_test(r:Run) -> dict:
     "The best checkpoint and the mean-depth baseline on the test split; `metrics.json` and a figure (rank 0)."
     weights, _, _ = load_checkpoint(r.run_dir/'checkpoints', 'best', map_location=r.device)
     unwrap(r.model).load_state_dict(weights)
-    test = validate(r, r.test_ds)
+    test = _score(r, r.test_ds)
     base = evaluate(MapPredictor('mean depth map', mean_depth_map(r.train_ds)), r.test_ds, batch_size=r.cfg.eval_batch_size,
                     eigen_crop=r.proto['eigen_crop'], max_depth=r.cfg.max_depth)
     out = dict(epochs=r.history, test=test, baseline_mean_depth=base, protocol=r.proto)
     save_json(out, r.run_dir/'metrics.json')
     _test_figure(r, r.run_dir/'figures'/'test_samples.png')
-    r.writer.add_scalars('test', {k: test[k] for k in METRICS}, r.cfg.epochs); r.writer.close()
+    r.writer.add_scalars('test', {k: test[k] for k in METRICS}, r.cfg.epochs)
     return out
 
 def _test_figure(r:Run, path:Path):
@@ -272,14 +306,21 @@ def train(cfg:UNetConfig, verbose:bool=True, callbacks=()) -> Path:
     for cb in callbacks: cb.before_fit(r)
     for epoch in range(r.start, r.cfg.epochs):
         entry = train_epoch(r, epoch)
-        if r.rank == 0: entry['val'] = {k: v for k, v in validate(r).items() if k in METRICS}
+        if r.rank == 0: entry['val'] = {k: v for k, v in _score(r).items() if k in METRICS}
         if r.ws > 1:
             obj = [entry]; torch.distributed.broadcast_object_list(obj, src=0); entry = obj[0]
         end_epoch(r, entry)
         _barrier(r.ws)
-        if any([cb.after_epoch(r, entry) for cb in callbacks]): return r.run_dir
-    if r.rank == 0: final_test(r)
-    for cb in callbacks: cb.after_fit(r)
+        if any([cb.after_epoch(r, entry) for cb in callbacks]): break
+    else:
+        if r.rank == 0: final_test(r)
+        for cb in callbacks: cb.after_fit(r)
+    return _finish(r)
+
+def _finish(r:Run) -> Path:
+    "Close the logs and the process group (also when a callback stopped the run early)."
+    if r.writer is not None: r.writer.close()
+    if r.lock is not None: r.lock.release()
     _barrier(r.ws)
     if r.ws > 1: torch.distributed.destroy_process_group()
     return r.run_dir
@@ -321,7 +362,7 @@ def run_sklearn(cfg:SklearnConfig, verbose:bool=True) -> dict:
                baseline_recipe=dict(test=score(base_model, base_spec, 'baseline recipe'), fit_s=base_fit_s, model=base_model, spec=base_spec),
                search=table, model=best, spec=spec, n_train_pixels=len(y), n_baseline_pixels=len(yb))
     if cfg.results_dir is not None:
-        out['saved'] = save_model(resolve_results_dir(cfg.results_dir)/'sklearn'/f"{datetime.datetime.now():%Y%m%d-%H%M%S}", best, spec,
+        out['saved'] = save_model(new_path(resolve_results_dir(cfg.results_dir)/'sklearn'/f"{datetime.datetime.now():%Y%m%d-%H%M%S}"), best, spec,
                                   dict(best=best_name, fit_s=fit_s, test=res, config=cfg.to_dict(), n_train_images=n))
         if verbose: print(f"best model saved to {out['saved']} (the evaluation notebook and `depth_nb eval` pick up the newest)")
     return out

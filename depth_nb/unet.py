@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_unet.ipynb #86321226
 from __future__ import annotations
-import os, sys, json, math, shutil, hashlib, warnings
+import sys, json, shutil, hashlib, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -195,7 +195,10 @@ def load_run(run_dir, tag:str='best', device='cpu') -> tuple[DepthUNet, UNetConf
         tag = 'last'; notes.append(f"{run.name}: no best checkpoint, using the last")
     weights, state, ck = load_checkpoint(run/'checkpoints', tag)
     net, _ = build_model(cfg.encoder, None, cfg.max_depth, cfg.decoder_channels)
-    net.load_state_dict(weights)
+    try: net.load_state_dict(weights)
+    except RuntimeError as e:
+        raise ValueError(f"{ck}: its weights do not fit the model {run/'config.json'} describes (encoder {cfg.encoder!r}, decoder "
+                         f"{cfg.decoder_channels}): was config.json edited or copied from another run? ({str(e).splitlines()[0][:150]})") from None
     info = dict(checkpoint=str(ck), tag=tag, epoch=int(state['epoch']) + 1, epochs=cfg.epochs, notes=notes,
                 encoder=cfg.encoder, size=list(train_size(cfg.height, cfg.width, cfg.square)))
     return net.to(resolve_device(device)).eval(), cfg, info
@@ -207,6 +210,13 @@ class ExportConfig(Config):
     onnx: str | None = None              # the .onnx file to write (required)
     opset: int = 17                      # ONNX opset version (14 or newer)
     atol: float = 1e-3                   # largest accepted |ONNX - PyTorch| difference, metres
+
+    def validate(self):
+        "Refuse settings that cannot work before the model is loaded."
+        if not self.onnx: raise ValueError("give the .onnx file to write (--onnx FILE)")
+        if not 11 <= self.opset <= 20: raise ValueError(f"opset must be between 11 and 20 (the UNet needs 11 or newer), got {self.opset}")
+        if not self.atol > 0: raise ValueError(f"atol must be positive, got {self.atol}")
+        return self
 
 def export_onnx(run_dir, out, opset:int=17, atol:float=1e-3, verbose:bool=True) -> dict:
     "Export a UNet run to ONNX, check it against PyTorch with onnxruntime; returns the check's figures."

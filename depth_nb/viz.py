@@ -4,6 +4,7 @@
 
 # %% ../nbs/01c_viz.ipynb #27a6e830
 from __future__ import annotations
+import math
 import numpy as np
 from .core import atomic_write
 
@@ -51,6 +52,8 @@ def save_depth_color(depth, path, image=None, max_depth:float|None=None, cmap:st
     "Write the depth map in colour with a colour bar in metres (the image beside it when given), atomically."
     import matplotlib.pyplot as plt
     d = np.asarray(depth, np.float32)
+    step = max(1, math.ceil(max(d.shape) / 1600))                   # a 24-megapixel photo is drawn at most 1600 px wide
+    d = d[::step, ::step]; image = None if image is None else np.asarray(image)[::step, ::step]
     finite = np.isfinite(d)
     vmax = max_depth if max_depth else float(np.percentile(d[finite], 99)) if finite.any() else 1.
     h, w = d.shape; n = 1 if image is None else 2
