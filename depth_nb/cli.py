@@ -34,8 +34,8 @@ def _predict(cfg, args) -> int:
     from depth_nb.evaluation import load_predictor
     from depth_nb.predict import predict_files
     r = predict_files(args.images, load_predictor(cfg.model, cfg.device, trust_pickle=cfg.trust_pickle), cfg.out, cfg.ply,
-                      cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points)
-    print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed")
+                      cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points, threads=cfg.threads)
+    print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed ({r['img_per_s']:.1f} images/s)")
     for f, e in r['failed'].items(): print(f"FAILED {f}: {e}", file=sys.stderr)
     return 1 if r['failed'] else 0
 
@@ -56,11 +56,13 @@ COMMANDS = dict(
              'depth files for images: NAME_depth.png (colour), NAME_depth_mm.png (16-bit mm), NAME.ply'),
     export=(('unet', 'ExportConfig'), [('run', dict(metavar='RUN', help='UNet run folder'))], _export, 'a UNet run to ONNX'))
 
-def parser(command:str):
-    "The argparse parser of `depth_nb COMMAND`, generated from its config dataclass."
+def parser(command:str, recipe:str|None=None):
+    "The argparse parser of `depth_nb COMMAND`, generated from its config dataclass (defaults from `recipe`, for `train`)."
     (mod, cls), positional, _, about = COMMANDS[command]
-    p = _config(mod, cls).parser(prog=f'depth_nb {command}', description=about[0].upper() + about[1:] + '.',
-                                 config_option=command in ('train', 'eval'))
+    c = _config(mod, cls)
+    kw = dict(recipe=recipe) if recipe and 'recipe' in c.fields() else {}
+    p = c.parser(prog=f'depth_nb {command}', description=about[0].upper() + about[1:] + '.',
+                 config_option=command in ('train', 'eval'), **kw)
     for name, kw in positional: p.add_argument(name, **kw)
     return p
 
@@ -85,7 +87,10 @@ def main(argv=None) -> int:
         return 0
     cmd, rest = argv[0], argv[1:]
     (mod, cls), _, run, _ = COMMANDS[cmd]
-    p = parser(cmd)
+    from depth_nb.core import recipe_arg
+    try: p = parser(cmd, recipe_arg(rest))
+    except ValueError as e:                                     # an unknown --recipe
+        _say(cmd, e, False); return 2
     try:
         cfg, args = _config(mod, cls).from_args(rest, p)
         if hasattr(cfg, 'validate'): cfg.validate()

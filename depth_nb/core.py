@@ -11,7 +11,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'atomic_write', 'new_path', 'remove_stale_temps',
            'write_text', 'save_json', 'resolve_device', 'project_root', 'resolve_results_dir', 'evenly_spaced',
-           'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'params_cell', 'check_params']
+           'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg', 'params_cell', 'check_params']
 
 # %% ../nbs/00_core.ipynb #32fdc0f4
 class DataError(ValueError):
@@ -182,6 +182,11 @@ def _parse_value(s:str, anno:str):
                 if 'str' not in kinds and not ('float' in kinds and name == 'int'):
                     raise argparse.ArgumentTypeError(f"expected {anno}, got {s!r}") from None
     if 'bool' in kinds and kinds <= {'bool', 'None'}: return parse_bool(s)
+    if 'dict' in kinds:
+        try: d = json.loads(s)
+        except ValueError: d = None
+        if not isinstance(d, dict): raise argparse.ArgumentTypeError(f"expected a JSON object, e.g. '{{\"a\": 1}}', got {s!r}")
+        return d
     return s
 
 # %% ../nbs/00_core.ipynb #ff5ffe91
@@ -197,6 +202,16 @@ def _field_docs(cls) -> dict:
 
 class Config:
     "Base of the settings dataclasses: JSON round trip, a command line from the field comments, the notebook check."
+    RECIPES = {}                     # named settings (not a field: no annotation); a subclass defines its own
+
+    def with_recipe(self):
+        "These settings with `self.recipe`'s values in every field still at its default (no recipe: unchanged)."
+        name = getattr(self, 'recipe', None)
+        if name is None: return self
+        if name not in self.RECIPES: raise ValueError(f"unknown recipe {name!r}; recipes: {', '.join(self.RECIPES) or 'none'}")
+        d = self.defaults()
+        return self.replace(**{k: v for k, v in self.RECIPES[name].items() if getattr(self, k) == d[k]})
+
     @classmethod
     def fields(cls) -> dict: return {f.name: f for f in dataclasses.fields(cls)}
 
@@ -249,14 +264,26 @@ def _add_field(p:argparse.ArgumentParser, name:str, anno:str, default, doc:str|N
                        type=lambda s, a=anno: _parse_value(s, a), help=help)
 
 @classmethod
-def _parser(cls, prog:str|None=None, description:str|None=None, config_option:bool=True) -> argparse.ArgumentParser:
-    "An argparse parser with one `--option` per field (help from the field's comment)."
+def _parser(cls, prog:str|None=None, description:str|None=None, config_option:bool=True, recipe:str|None=None) -> argparse.ArgumentParser:
+    "An argparse parser with one `--option` per field (help from the field's comment; defaults from `recipe` when given)."
     p = argparse.ArgumentParser(prog=prog, description=description or cls.__doc__)
     if config_option: p.add_argument('--config', default=None, metavar='JSON',
                                      help=f'start from {cls.__name__} settings saved in a JSON file (options given beside it win)')
     docs = _field_docs(cls)
-    for name, f in cls.fields().items(): _add_field(p, name, f.type, f.default, docs.get(name))
+    shown = cls(recipe=recipe).with_recipe().to_dict() if recipe else cls.defaults()
+    for name, f in cls.fields().items():
+        doc = docs.get(name)
+        if recipe and name in cls.RECIPES[recipe]: doc = f"{doc or ''} (recipe {recipe}: {shown[name]!r})".strip()
+        _add_field(p, name, f.type, shown[name], doc)
     return p
+
+def recipe_arg(argv) -> str|None:
+    "The value of `--recipe` in `argv`, if any (so that `--help` can show that recipe's defaults)."
+    argv = list(argv)
+    for i, a in enumerate(argv):
+        if a == '--recipe' and i + 1 < len(argv): return argv[i + 1]
+        if a.startswith('--recipe='): return a.split('=', 1)[1]
+    return None
 
 def _bool_flags_explicit(cls, argv:list) -> list:
     "`--flag` followed by something that is not a boolean word becomes `--flag=true`, so a flag never eats a positional argument."
@@ -278,6 +305,7 @@ def _from_args(cls, argv=None, parser=None):
     path = a.pop('config', None)
     base = cls.from_json(path) if path else cls()
     given = {k: a.pop(k) for k in list(a) if k in cls.fields()}
+    if given.get('recipe') is not None: base = base.replace(recipe=given['recipe']).with_recipe()
     return base.replace(**given), argparse.Namespace(**a)
 
 Config.parser, Config.from_args = _parser, _from_args

@@ -13,14 +13,16 @@ from .core import DataError, read_image
 from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'MAX_PLAUSIBLE_DEPTH', 'IMAGE_EXTS', 'SPLITS', 'clean_depth', 'read_rgb',
-           'read_depth_png', 'read_depth_npy', 'group_split', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder',
-           'detect_layout', 'DepthDataset', 'open_dataset', 'protocol_for', 'train_size', 'normalize', 'denormalize',
-           'affine_theta', 'TrainTransform', 'to_model_input', 'EvalTransform', 'collate', 'default_workers',
-           'make_loader', 'set_epoch']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGENET_PREPROCESSING', 'MAX_PLAUSIBLE_DEPTH', 'IMAGE_EXTS', 'SPLITS', 'NYU_BORDER',
+           'clean_depth', 'read_rgb', 'read_depth_png', 'read_depth_npy', 'group_split', 'frame_cache_bytes',
+           'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout', 'DepthDataset', 'open_dataset',
+           'real_nyu_frames', 'protocol_for', 'train_size', 'check_preprocessing', 'normalize', 'denormalize',
+           'affine_theta', 'mask_border', 'TrainTransform', 'to_model_input', 'EvalTransform', 'collate',
+           'default_workers', 'make_loader', 'set_epoch']
 
 # %% ../nbs/01_data.ipynb #0a48f451
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+IMAGENET_PREPROCESSING = dict(mean=list(IMAGENET_MEAN), std=list(IMAGENET_STD), input_range=[0, 1], input_space='RGB')
 
 def clean_depth(depth:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Depth as float32 metres with NaN/inf/negative set to 0, and the valid mask (`depth > 0`)."
@@ -85,22 +87,32 @@ def group_split(groups, fraction:float, seed:int=0) -> np.ndarray:
     return np.isin(groups, uniq[perm[:n_out]])
 
 # %% ../nbs/01_data.ipynb #95e9469f
-def _h5_open(path):
+def _h5_open(path, cache_bytes:int|None=None):
     import h5py
     path = Path(path)
     if not path.exists(): raise DataError(f"{path}: file not found")
     if not h5py.is_hdf5(path):
         raise DataError(f"{path}: not an HDF5 / MATLAB v7.3 file (truncated download, or an older .mat format?)")
-    try: return h5py.File(path, 'r')
+    kw = dict(rdcc_nbytes=cache_bytes, rdcc_nslots=100_003, rdcc_w0=1.) if cache_bytes else {}
+    try: return h5py.File(path, 'r', **kw)
     except OSError as e: raise DataError(f"{path}: cannot open HDF5 file ({e}); is it truncated?") from None
 
+def frame_cache_bytes(*datasets) -> int:
+    "An HDF5 chunk cache that holds every chunk one frame (index along axis 0) touches, in all `datasets`."
+    total = 0
+    for d in datasets:
+        ch = d.chunks or d.shape                                    # contiguous: the whole array is one "chunk"
+        n = math.prod(math.ceil(s/c) for s, c in zip(d.shape[1:], ch[1:]))
+        total += n*math.prod(ch)*d.dtype.itemsize
+    return max(total + (1 << 20), 1 << 20)
+
 class _LazyH5:
-    "Opens an HDF5 file on first use in each process."
+    "Opens an HDF5 file on first use in each process (with the chunk cache `cache_bytes`, when set)."
     def _h5(self):
         if getattr(self, '_handle', None) is None or self._pid != os.getpid():
-            self._handle, self._pid = _h5_open(self.path), os.getpid()
+            self._handle, self._pid = _h5_open(self.path, getattr(self, 'cache_bytes', None)), os.getpid()
         return self._handle
-    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k not in ('_handle', '_pid')}
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k not in ('_handle', '_pid', '_dsets')}
 
 class LabeledMat(_LazyH5):
     "The official `nyu_depth_v2_labeled.mat` (HDF5, MATLAB's transposed axes), or the synthetic one."
@@ -117,6 +129,8 @@ class LabeledMat(_LazyH5):
                                 f"got {im.shape} and {dp.shape}")
             if im.dtype != np.uint8: raise DataError(f"{self.path}: 'images' is {im.dtype}; expected uint8 0..255 as in the official file")
             self.n = im.shape[0]
+            self.cache_bytes = frame_cache_bytes(im, dp)
+            self.synthetic = 'depth_nb_synthetic' in f.attrs     # written by depth_nb.synthetic.make_dataset
             self.scenes = self._scenes(f) if 'scenes' in f else None
         finally: f.close()
         self.items = list(range(self.n))
@@ -149,7 +163,9 @@ class LabeledMat(_LazyH5):
 
     def read(self, i):
         f = self._h5()
-        try: img, dep = f['images'][i].transpose(2, 1, 0), f[self.depth_key][i].T
+        if (getattr(self, '_dsets', None) or (None,))[0] is not f:           # held open: a dataset's chunk cache lives as long as it does
+            self._dsets = (f, f['images'], f[self.depth_key])
+        try: img, dep = self._dsets[1][i].transpose(2, 1, 0), self._dsets[2][i].T
         except Exception as e: raise DataError(f"{self.path}: cannot read frame {i} ({e}); is the file truncated?") from None
         return _sample(np.ascontiguousarray(img), dep, f"{self.path}[{i}]", self.scenes[i] if self.scenes else None)
 
@@ -323,7 +339,9 @@ def open_dataset(path=None, split:str='train', transform=None, val_fraction:floa
         base = np.arange(len(src.items))
         train, test = (base, None) if split != 'test' else (None, base)
     else:
-        if layout in ('labeled', 'synthetic'): src = LabeledMat(root, depth_key)
+        if layout in ('labeled', 'synthetic'):
+            src = LabeledMat(root, depth_key)
+            src.synthetic = src.synthetic or layout == 'synthetic'
         elif layout == 'h5':
             src = H5Folder(root, list((root/'train').rglob('*.h5')) + list((root/'val').rglob('*.h5')))
             is_test = np.array([p.relative_to(root).parts[0] == 'val' for p in src.items])
@@ -356,11 +374,14 @@ def open_dataset(path=None, split:str='train', transform=None, val_fraction:floa
     return DepthDataset(src, idx, split, transform, notes)
 
 # %% ../nbs/01_data.ipynb #adc3406a
+def real_nyu_frames(ds) -> bool:
+    "Whether `ds` holds real NYU Depth v2 frames: a NYU layout at 480x640, not a file `depth_nb.synthetic` wrote."
+    h, w = ds.source.read(int(ds.indices[0]))['depth'].shape
+    return bool(ds.source.layout in ('labeled', 'kaggle', 'h5') and not getattr(ds.source, 'synthetic', False) and (h, w) == (480, 640))
+
 def protocol_for(ds) -> dict:
     "Scoring options for `ds`: Eigen crop for real NYU frames at 480x640, none otherwise."
-    h, w = ds.source.read(int(ds.indices[0]))['depth'].shape
-    real = ds.source.layout in ('labeled', 'kaggle', 'h5') and 'synthetic' not in str(getattr(ds.source, 'path', ''))
-    return dict(eigen_crop=bool(real and (h, w) == (480, 640)))
+    return dict(eigen_crop=real_nyu_frames(ds))
 
 # %% ../nbs/01_data.ipynb #5b5e5242
 import torch.nn.functional as F
@@ -372,17 +393,31 @@ def train_size(height:int=192, width:int|None=None, square:bool=False) -> tuple[
     if height % 32 or width % 32: raise ValueError(f"training size {height}x{width} must be multiples of 32 (UNet strides)")
     return height, width
 
-def normalize(img:torch.Tensor) -> torch.Tensor:
-    "ImageNet normalisation of `(..., 3, H, W)` images in [0, 1]."
-    m = torch.tensor(IMAGENET_MEAN, dtype=img.dtype, device=img.device).view(3, 1, 1)
-    s = torch.tensor(IMAGENET_STD, dtype=img.dtype, device=img.device).view(3, 1, 1)
-    return (img - m) / s
+def check_preprocessing(p, source:str='preprocessing') -> dict:
+    "`p` if it is a valid input normalisation: `mean` and `std` (3 numbers, std > 0), `input_range` and `input_space` (RGB | BGR)."
+    ok = isinstance(p, dict) and all(isinstance(p.get(k), (list, tuple)) and len(p[k]) == 3 for k in ('mean', 'std'))
+    ok = ok and len(p.get('input_range', [0, 1])) == 2 and p.get('input_space', 'RGB') in ('RGB', 'BGR') and min(p['std']) > 0
+    if not ok: raise ValueError(f"{source}: expected {{'mean': [3 numbers], 'std': [3 numbers > 0], 'input_range': [lo, hi], "
+                                f"'input_space': 'RGB' or 'BGR'}}, got {p!r}")
+    return p
 
-def denormalize(img:torch.Tensor) -> torch.Tensor:
-    "Inverse of `normalize`, clipped to [0, 1]."
-    m = torch.tensor(IMAGENET_MEAN, dtype=img.dtype, device=img.device).view(3, 1, 1)
-    s = torch.tensor(IMAGENET_STD, dtype=img.dtype, device=img.device).view(3, 1, 1)
-    return (img*s + m).clamp(0, 1)
+def _norm(p, img):
+    p = p or IMAGENET_PREPROCESSING
+    k = float(max(p.get('input_range', (0, 1))))                 # stats given for 0..255 inputs are scaled to 0..1 inputs
+    m = torch.tensor(p['mean'], dtype=img.dtype, device=img.device).view(3, 1, 1) / k
+    s = torch.tensor(p['std'], dtype=img.dtype, device=img.device).view(3, 1, 1) / k
+    return m, s, p.get('input_space', 'RGB') == 'BGR'
+
+def normalize(img:torch.Tensor, preprocessing:dict|None=None) -> torch.Tensor:
+    "RGB `(..., 3, H, W)` images in [0, 1] normalised as the encoder expects (`preprocessing`; None: ImageNet)."
+    m, s, bgr = _norm(preprocessing, img)
+    return ((img.flip(-3) if bgr else img) - m) / s
+
+def denormalize(img:torch.Tensor, preprocessing:dict|None=None) -> torch.Tensor:
+    "Inverse of `normalize`: RGB in [0, 1]."
+    m, s, bgr = _norm(preprocessing, img)
+    x = (img*s + m).clamp(0, 1)
+    return x.flip(-3) if bgr else x
 
 # %% ../nbs/01_data.ipynb #80c2e7bd
 def _u(lo, hi): return lo + (hi - lo)*torch.rand(()).item()
@@ -398,12 +433,21 @@ def affine_theta(in_hw, out_hw, scale:float=1., angle:float=0., flip:bool=False,
     return torch.tensor([[k*c*w/W*fx, -k*s*h/W, 2*tx/W],
                          [k*s*w/H*fx,  k*c*h/H, 2*ty/H]], dtype=torch.float32)
 
+NYU_BORDER = (45, 472, 43, 608)   # rows top:bottom, columns left:right of a 480x640 NYU frame holding measured depth
+
+def mask_border(depth:torch.Tensor, border=NYU_BORDER) -> torch.Tensor:
+    "`depth (..., H, W)` with everything outside `border` (top, bottom, left, right) set to 0 (invalid)."
+    t, b, l, r = border
+    out = torch.zeros_like(depth)
+    out[..., t:b, l:r] = depth[..., t:b, l:r]
+    return out
+
 class TrainTransform:
-    "Geometric (shared) + photometric (image only) augmentation, ImageNet normalisation; sample dict -> tensors."
+    "Geometric (shared) + photometric (image only) augmentation, the encoder's normalisation; sample dict -> tensors."
     def __init__(self, height:int=192, width:int=256, scale=(1.0, 1.25), max_rotation:float=5., flip:bool=True,
-                 photometric:bool=True, scale_depth:bool=True):
+                 photometric:bool=True, scale_depth:bool=True, preprocessing:dict|None=None, border=None):
         self.size, self.scale, self.rot, self.flip = (height, width), scale, math.radians(max_rotation), flip
-        self.photometric, self.scale_depth = photometric, scale_depth
+        self.photometric, self.scale_depth, self.preprocessing, self.border = photometric, scale_depth, preprocessing, border
 
     def geometric(self, img, depth):
         "Apply one random affine map to `img (3, H, W)` (bilinear) and `depth (1, H, W)` (nearest, 0 outside)."
@@ -433,21 +477,23 @@ class TrainTransform:
     def __call__(self, s:dict) -> dict:
         img = torch.from_numpy(s['image']).permute(2, 0, 1).float() / 255
         depth = torch.from_numpy(s['depth'])[None].float()
+        if self.border is not None: depth = mask_border(depth, self.border)
         img, depth = self.geometric(img, depth)
         if self.photometric: img = self.color(img)
-        return dict(image=normalize(img), depth=depth, valid=depth > 0, index=s.get('index', -1))
+        return dict(image=normalize(img, self.preprocessing), depth=depth, valid=depth > 0, index=s.get('index', -1))
 
-def to_model_input(images:np.ndarray, size) -> torch.Tensor:
-    "uint8 images `(B, H, W, 3)` resized (bilinear, antialiased) to `size` and normalised: `(B, 3, h, w)` float."
+def to_model_input(images:np.ndarray, size, preprocessing:dict|None=None) -> torch.Tensor:
+    "uint8 images `(B, H, W, 3)` resized (bilinear, antialiased) to `size` and normalised (`preprocessing`): `(B, 3, h, w)` float."
     x = torch.from_numpy(np.asarray(images)).permute(0, 3, 1, 2).float() / 255
-    return normalize(F.interpolate(x, size=tuple(size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1))
+    return normalize(F.interpolate(x, size=tuple(size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1), preprocessing)
 
 class EvalTransform:
     "Image resized to the network's `(height, width)` and normalised (`to_model_input`); depth kept at full resolution."
-    def __init__(self, height:int=192, width:int=256): self.size = (height, width)
+    def __init__(self, height:int=192, width:int=256, preprocessing:dict|None=None): self.size, self.preprocessing = (height, width), preprocessing
     def __call__(self, s:dict) -> dict:
         depth = torch.from_numpy(s['depth'])[None]
-        return dict(image=to_model_input(s['image'][None], self.size)[0], depth=depth, valid=depth > 0, index=s.get('index', -1))
+        return dict(image=to_model_input(s['image'][None], self.size, self.preprocessing)[0], depth=depth, valid=depth > 0,
+                    index=s.get('index', -1))
 
 # %% ../nbs/01_data.ipynb #b45f9631
 import random
@@ -467,9 +513,9 @@ def collate(batch:list) -> dict:
         out[k] = default_collate(vals) if stackable or numbers else vals
     return out
 
-def default_workers(device='cpu') -> int:
-    "DataLoader workers by default: none when a CPU of 2 cores or fewer trains (workers only preempt it), else up to 8."
-    n = os.cpu_count() or 1
+def default_workers(device='cpu', procs:int=1) -> int:
+    "DataLoader workers per process by default: none when a CPU of 2 cores or fewer trains (workers only preempt it), else up to 8, the CPUs shared by the `procs` processes of a node."
+    n = max(1, (os.cpu_count() or 1) // max(1, procs))
     if torch.device(device).type == 'cpu': return 0 if n <= 2 else min(4, n - 2)
     return min(8, n)
 

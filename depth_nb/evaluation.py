@@ -13,7 +13,8 @@ from .core import Config, save_json, evenly_spaced, resolve_results_dir, new_pat
 from .data import open_dataset
 from .metrics import metrics_table, align_prediction, valid_mask
 from .viz import show_depth_grid
-from .predict import Predictor, evaluate, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map, row_mean_map
+from .predict import (Predictor, evaluate, resolve_n_images, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map,
+                              row_mean_map)
 from .pretrained import load_depth_model, WeightsUnavailable
 from .unet import UNetConfig
 from .train import train, SklearnConfig, run_sklearn
@@ -28,7 +29,7 @@ class EvalConfig(Config):
     "Every setting of an evaluation: the leaderboard notebook's parameters and `depth_nb eval`'s options."
     data_dir: str | None = None      # None: the synthetic default dataset; else a NYU download
     split: str = 'test'              # the split scored
-    n_images: int | None = 12        # frames scored, evenly spaced over the split; None: all
+    n_images: int | str | None = 'auto'   # frames scored, evenly spaced: auto = 12 of the synthetic default, all of a real dataset; 'all'; or a number
     batch_size: int = 4              # images per forward pass
     flip_tta: bool = False           # average with the mirrored image's prediction
     device: str = 'auto'             # auto | cpu | cuda
@@ -44,7 +45,8 @@ class EvalConfig(Config):
     def validate(self):
         "Refuse settings that cannot work before anything is loaded."
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
-        if self.n_images is not None and self.n_images < 1: raise ValueError(f"n_images must be at least 1 (or None: all), got {self.n_images}")
+        if self.n_images not in (None, 'auto', 'all') and (isinstance(self.n_images, (str, bool)) or self.n_images < 1):
+            raise ValueError(f"n_images must be 'auto', 'all' (or None) or a number of frames >= 1, got {self.n_images!r}")
         resolve_device(self.device)
         return self
 
@@ -142,14 +144,17 @@ def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -
         train_ds = open_dataset(cfg.data_dir, 'train', seed=cfg.seed, verbose=False) if models is None or set(map(str, models)) & set(BASELINES) else None
         gathered = gather(cfg, models, train_ds, verbose)
     entries, status, notes = gathered
-    results = {}
+    results, n = {}, resolve_n_images(cfg.n_images, test, 12)
+    if n is not None and n < len(test) and verbose: print(f"scoring {n} of the {len(test)} {cfg.split} frames (a partial result, "
+                                                          f"labelled so); n_images='all' scores every frame")
     for name, st in status.items():
         if name not in entries: results[name] = dict(status=st); continue
         p = entries[name]
-        r = evaluate(p, test, n_images=cfg.n_images, batch_size=cfg.batch_size, flip_tta=cfg.flip_tta)
+        r = evaluate(p, test, n_images=n, batch_size=cfg.batch_size, flip_tta=cfg.flip_tta)
         results[name] = r | dict(status=st, notes=p.info.get('notes', []), about=p.about)
     out = dict(results=results, notes=notes, config=cfg.to_dict(), dataset=str(getattr(test.source, 'path', cfg.data_dir)),
-               n_test_frames=len(test), finished=datetime.datetime.now().isoformat(timespec='seconds'))
+               n_test_frames=len(test), n_scored=n or len(test), partial=(n or len(test)) < len(test),
+               finished=datetime.datetime.now().isoformat(timespec='seconds'))
     if cfg.out:
         dest = resolve_results_dir(cfg.results_dir)/cfg.out
         dest = new_path(dest.with_name(f"{dest.stem}-{_stamp()}{dest.suffix}"))   # a new file for every run: none overwritten
@@ -157,11 +162,13 @@ def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -
     return out
 
 def leaderboard_table(board:dict, digits:int=3):
-    "One row per entry: the metrics (NaN where unavailable), alignment, images, status."
+    "One row per entry: the metrics (NaN where unavailable), alignment, frames scored (partial ones said so), status."
     res = board['results']
     t = metrics_table({k: v for k, v in res.items()}, digits=digits)
     scored = [k for k in t.index if 'abs_rel' in res[k]]
     t.loc[[k for k in t.index if k not in scored], 'align'] = '-'
+    t['frames'] = [f"{res[k]['n_images']} of {res[k]['n_split']}{' (partial)' if res[k]['partial'] else ''}" if k in scored else '-'
+                   for k in t.index]
     t['about'] = [res[k].get('about', '') for k in t.index]
     t['status'] = [res[k]['status'] for k in t.index]
     return t

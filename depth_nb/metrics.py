@@ -4,6 +4,7 @@
 
 # %% ../nbs/01b_metrics.ipynb #8a70713c
 from __future__ import annotations
+import functools, math
 import torch
 import torch.nn.functional as F
 
@@ -83,22 +84,94 @@ def _gauss1d(sigma=1.5, truncate=3.5, dtype=torch.float32, device=None):
     g = torch.exp(-x*x/(2*sigma*sigma))
     return g / g.sum()
 
+def _radius(sigma=1.5): return int(3.5*sigma + 0.5)          # the window is 2r+1 pixels (11 for sigma 1.5)
+def _ssim_c(data_range): return (0.01*data_range)**2, (0.03*data_range)**2   # SSIM's C1, C2
+_CH, _BW = 32, 16       # columns per channel group: depthwise pass down the columns / blocks of the pass along the rows
+
+@functools.lru_cache(maxsize=64)
+def _blur_weights(sigma:float, dtype, device):
+    "Kernels of the two convolutions: depthwise (the Gaussian down the columns), and along the rows in polyphase form."
+    g = _gauss1d(sigma, dtype=dtype, device=device); k, bw = len(g), _BW
+    wh = g.view(1, 1, k, 1).expand(_CH, 1, k, 1).contiguous(memory_format=torch.channels_last)
+    # output column a of block j = sum over input columns c of blocks j..j+t of g[t*bw + c - a]
+    t = torch.arange(-(-(bw + k - 1)//bw), device=device)
+    i = t*bw + torch.arange(bw, device=device)[:, None] - torch.arange(bw, device=device)[:, None, None]   # (a, c, t)
+    ww = torch.where((i >= 0) & (i < k), g[i.clamp(0, k - 1)], 0)[:, :, None].contiguous(memory_format=torch.channels_last)
+    return wh, ww
+
+def _blur_width(n:int, sigma:float=1.5) -> int:
+    "Width of the maps (a multiple of `_CH`) for which `_blur` returns (at least) `n` columns."
+    k, bw = 2*_radius(sigma) + 1, _BW
+    return -(-(n + (-(-(bw + k - 1)//bw) - 1)*bw)//_CH)*_CH
+
+def _blur(m:torch.Tensor, sigma:float=1.5) -> torch.Tensor:
+    "Gaussian blur of row-stacked maps `m` `(N, R, W)`, `W % _CH == 0`: `(N, R-k+1, W')`, `[., i, j]` centred on `m[., i+r, j+r]`."
+    N, R, W = m.shape; bw = _BW
+    wh, ww = _blur_weights(sigma, m.dtype, m.device)
+    # a row-major map is a channels-last image of _CH channels (its columns, _CH at a time): down the columns
+    # the Gaussian is a depthwise convolution of each channel
+    f = F.conv2d(m.view(N, R, W//_CH, _CH).permute(0, 3, 1, 2), wh, groups=_CH)
+    # along the rows: 16 columns are 16 channels, and each output block of 16 mixes two input blocks
+    f = f.permute(0, 2, 3, 1).reshape(N, f.shape[2], W//bw, bw).permute(0, 3, 1, 2)
+    o = F.conv2d(f, ww)
+    return o.permute(0, 2, 3, 1).reshape(N, o.shape[2], -1)
+
+def _ssim_maps(maps:torch.Tensor, data_range:float, sigma:float=1.5) -> torch.Tensor:
+    "SSIM from the stacked maps `x`, `d = y - x`, `x² + y² + C2`, `d²` `(4, R, W)`: `(R-k+1, W')` as `_blur`."
+    ux, ud, us, ud2 = _blur(maps, sigma).unbind(0)
+    uy = ux + ud
+    q = (ux*ux).addcmul_(uy, uy)                              # μx² + μy²
+    den2 = us - q                                             # σx² + σy² + C2 (the blur of a constant is that constant)
+    num2 = (den2 - ud2).addcmul_(ud, ud)                      # 2σxy + C2 = σx² + σy² + C2 - var(y - x)
+    den1 = q.add_(_ssim_c(data_range)[0])                     # μx² + μy² + C1
+    num1 = torch.addcmul(den1, ud, ud, value=-1)              # 2μxμy + C1 = μx² + μy² + C1 - (μy - μx)²
+    return num1*num2/(den1*den2)
+
 def ssim_map(x:torch.Tensor, y:torch.Tensor, data_range:float, sigma:float=1.5) -> torch.Tensor:
     "SSIM map of `(B, H, W)` images where the Gaussian window fits ((H-10, W-10) for sigma 1.5)."
-    g = _gauss1d(sigma, dtype=x.dtype, device=x.device)
-    k = len(g)
-    if min(x.shape[-2:]) < k: raise ValueError(f"SSIM needs images of at least {k}x{k} pixels; got {tuple(x.shape[-2:])}")
-    # the five maps as channels of one depthwise, separable convolution (channels_last is fastest on CPU)
-    stack = torch.stack([x, y, x*x, y*y, x*y], -1).permute(0, 3, 1, 2)     # (B, 5, H, W), channels_last in memory
-    f = F.conv2d(stack, g.view(1, 1, 1, k).expand(5, 1, 1, k), groups=5)
-    f = F.conv2d(f, g.view(1, 1, k, 1).expand(5, 1, k, 1), groups=5)
-    ux, uy, uxx, uyy, uxy = f.unbind(1)
-    vx, vy, vxy = uxx - ux*ux, uyy - uy*uy, uxy - ux*uy
-    c1, c2 = (0.01*data_range)**2, (0.03*data_range)**2
-    return ((2*ux*uy + c1)*(2*vxy + c2)) / ((ux*ux + uy*uy + c1)*(vx + vy + c2))
+    (B, H, W), k = x.shape, 2*_radius(sigma) + 1
+    if min(H, W) < k: raise ValueError(f"SSIM needs images of at least {k}x{k} pixels; got {(H, W)}")
+    Wp = _blur_width(W - k + 1, sigma)
+    if Wp > W: x, y = F.pad(x, (0, Wp - W)), F.pad(y, (0, Wp - W))
+    d = y - x
+    s = torch.addcmul(x.new_tensor(_ssim_c(data_range)[1]), x, x).addcmul_(y, y)
+    rows = _ssim_maps(torch.stack([x, d, s, d*d]).view(4, B*H, Wp), data_range, sigma)   # images stacked: rows between them are dropped
+    return rows.as_strided((B, H - k + 1, W - k + 1), (H*rows.shape[1], rows.shape[1], 1), rows.storage_offset())
 
 # %% ../nbs/01b_metrics.ipynb #9d442077
-def _masked_mean(x, m, n): return torch.where(m, x, 0).sum((1, 2)).double() / n  # torch sums pairwise: float32-safe
+_SUMS = ('n', 'sq', 'abs_rel', 'sq_rel', 'log', 'log_sq', 'abs_log', 'd1', 'd2', 'd3', 'ssim', 'n_ssim')
+
+@torch.no_grad()
+def _image_sums(pred, gt, valid, min_depth:float, max_depth:float, data_range:float, wo:int) -> torch.Tensor:
+    "Sums over the valid pixels of each image `(B, H, W)` (`gt` finite, `valid` 0/1; SSIM on the first `wo` windows of a row)."
+    (B, H, W), r = gt.shape, _radius()
+    Wp = max(W, _blur_width(wo))
+    maps = pred.new_empty(4, B, H, Wp)                        # the SSIM maps, computed in place (padded for _blur)
+    if Wp > W: maps[..., W:] = 0
+    x, diff, sq, d2 = maps[..., :W].unbind(0)
+    p = torch.clamp(pred, min_depth, max_depth, out=x)
+    g = torch.lerp(p, gt, valid)                              # the ground truth, holes filled with the prediction
+    torch.sub(g, p, out=diff)                                 # 0 in the holes, and so are the terms below
+    torch.addcmul(p.new_tensor(_ssim_c(data_range)[1]), p, p, out=sq).addcmul_(g, g)
+    torch.mul(diff, diff, out=d2)
+    rows = _ssim_maps(maps.view(4, B*H, Wp), data_range)     # images stacked: rows between them are dropped
+    smap = rows.as_strided((B, H - 2*r, wo), (H*rows.shape[1], rows.shape[1], 1), rows.storage_offset())
+    vc = valid[:, r:H - r, r:r + wo]                          # SSIM: valid pixels where the window fits
+    s = lambda t: t.sum((1, 2))
+    n = s(valid)
+    out = dict(n=n, sq=s(d2), ssim=s(smap.mul_(vc)), n_ssim=s(vc))
+    q = diff/g
+    r1 = g/p
+    ratio = p.div_(g).clamp_min_(r1)                          # max(gt/pred, pred/gt)
+    lg = r1.log_()                                            # log(gt) - log(pred)
+    out['sq_rel'] = s(diff.mul_(q)); out['abs_rel'] = s(q.abs_())
+    out['log'] = s(lg); out['log_sq'] = s(torch.mul(lg, lg, out=sq)); out['abs_log'] = s(lg.abs_())
+    # ratio < t, exactly and without a boolean tensor: ratio >= 1 and t in (1, 2), where floats are eps apart, so
+    # ratio - t <= -eps exactly when ratio < t; clamped to [-eps/2, 0] it sums to -eps/2 times the count.
+    # The holes (ratio exactly 1) are taken off.
+    e, holes = torch.finfo(p.dtype).eps/2, H*W - n
+    for j in (1, 2, 3): out[f'd{j}'] = s(torch.sub(ratio, 1.25**j, out=d2).clamp_(-e, 0))/-e - holes
+    return torch.stack([out[k] for k in _SUMS], 1).double()
 
 def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_depth:float=1e-3,
                   max_depth:float=10., data_range:float|None=None) -> dict:
@@ -114,33 +187,36 @@ def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_dep
                          "resizing would stretch it (a transposed or cropped map?); bring it to the ground truth's frame first")
     dtype = torch.promote_types(pred.dtype, gt.dtype)
     pred, gt = resize_to(pred.to(dtype), gt.shape[-2:]), gt.to(dtype=dtype, device=pred.device)
-    mask = valid_mask(gt, min_depth, max_depth, eigen_crop)
-    n = mask.sum((1, 2))
-    keep = n > 0
-    if not keep.all(): pred, gt, mask, n = pred[keep], gt[keep], mask[keep], n[keep]
-    n_nonfinite = int((~torch.isfinite(pred) & mask).sum())
-    pred = torch.nan_to_num(pred, nan=min_depth, posinf=max_depth, neginf=min_depth)
-    pred = align_prediction(pred, gt, mask, align, min_depth, max_depth)
-    pred = pred.clamp(min_depth, max_depth)
-    g = torch.where(mask, gt, 1.)                                       # safe where invalid (masked out)
-    diff, lg = g - pred, torch.log(g) - torch.log(pred)
-    mse = _masked_mean(diff*diff, mask, n)
-    ratio = torch.maximum(g/pred, pred/g)
-    e_mean, e2_mean = _masked_mean(-lg, mask, n), _masked_mean(lg*lg, mask, n)
-    rows = dict(
-        mse=mse, abs_rel=_masked_mean(diff.abs()/g, mask, n), sq_rel=_masked_mean(diff*diff/g, mask, n),
-        rmse=mse.sqrt(), rmse_log=e2_mean.sqrt(), log10=_masked_mean((torch.log10(g) - torch.log10(pred)).abs(), mask, n),
-        silog=100*(e2_mean - e_mean**2).clamp_min(0).sqrt(),
-        **{f'd{k}': _masked_mean((ratio < 1.25**k).to(dtype), mask, n) for k in (1, 2, 3)})
-    if len(pred):
-        filled = torch.where(mask, gt, pred)
-        smap = ssim_map(pred, filled, data_range or max_depth)
-        r = (mask.shape[-1] - smap.shape[-1]) // 2
-        sm = mask[:, r:r + smap.shape[-2], r:r + smap.shape[-1]]
-        rows['ssim'] = _masked_mean(smap, sm, sm.sum((1, 2)).clamp_min(1))
-    else: rows['ssim'] = torch.zeros(0, dtype=torch.float64)
-    table = torch.stack([rows[k].double() for k in METRICS], 1)
-    return dict(table=table, n_valid=n, n_skipped=int((~keep).sum()), n_pred_nonfinite=n_nonfinite)
+    r = _radius()
+    if min(gh, gw) < 2*r + 1: raise ValueError(f"SSIM needs images of at least {2*r + 1}x{2*r + 1} pixels; got {(gh, gw)}")
+    if eigen_crop:
+        if (gh, gw) != (480, 640): valid_mask(gt, eigen_crop=True)      # raises the explanation
+        # only the crop and the SSIM window around it are read (a few columns more on the right, for _blur)
+        r0, r1, c0, c1 = EIGEN_CROP
+        top, left, wo = r0 - r, c0 - r, c1 - c0
+        pred, gt = pred[:, top:r1 + r, left:left + _blur_width(wo)], gt[:, top:r1 + r, left:left + _blur_width(wo)]
+    else: wo = gw - 2*r
+    sums, n_nonfinite = [torch.zeros(0, len(_SUMS), dtype=torch.float64, device=gt.device)], 0
+    chunk = 1 if gt.device.type == 'cpu' else max(len(gt), 1)   # on the CPU one image at a time (see above)
+    for p, g in zip(pred.split(chunk), gt.split(chunk)):
+        if not torch.isfinite(g.sum()): g = torch.where((g > min_depth) & (g < max_depth), g, 0)   # NaN, inf: invalid
+        valid = (g - min_depth).mul_(max_depth - g).clamp_(0, 1).ceil_()   # 1. where min_depth < gt < max_depth, else 0.
+        if eigen_crop: valid[:, :r0 - top] = 0; valid[:, r1 - top:] = 0; valid[:, :, :c0 - left] = 0; valid[:, :, c1 - left:] = 0
+        if not torch.isfinite(p.sum()):
+            n_nonfinite += int((~torch.isfinite(p) & (valid > 0)).sum())
+            p = torch.nan_to_num(p, nan=min_depth, posinf=max_depth, neginf=min_depth)
+        if align: p = align_prediction(p, g, valid > 0, align, min_depth, max_depth)
+        sums.append(_image_sums(p, g, valid, min_depth, max_depth, data_range or max_depth, wo))
+    S = dict(zip(_SUMS, torch.cat(sums).unbind(1)))
+    keep = S['n'] > 0
+    if not keep.all(): S = {k: v[keep] for k, v in S.items()}
+    n = S['n']
+    mse, e_mean, e2_mean = S['sq']/n, S['log']/n, S['log_sq']/n
+    rows = dict(mse=mse, abs_rel=S['abs_rel']/n, sq_rel=S['sq_rel']/n, rmse=mse.sqrt(), rmse_log=e2_mean.sqrt(),
+                log10=S['abs_log']/(n*math.log(10)), silog=100*(e2_mean - e_mean**2).clamp_min(0).sqrt(),
+                d1=S['d1']/n, d2=S['d2']/n, d3=S['d3']/n, ssim=S['ssim']/S['n_ssim'].clamp_min(1))
+    table = torch.stack([rows[k] for k in METRICS], 1)
+    return dict(table=table, n_valid=n.long(), n_skipped=int((~keep).sum()), n_pred_nonfinite=n_nonfinite)
 
 # %% ../nbs/01b_metrics.ipynb #3aa81527
 class DepthMetrics:

@@ -13,14 +13,14 @@ import torch.nn.functional as F
 from .core import Config, atomic_write, evenly_spaced, nyu_intrinsics, read_image, resolve_device
 from .data import to_model_input, protocol_for
 from .metrics import DepthMetrics
-from .unet import load_run
+from .unet import load_run, resolve_precision
 from .classic import load_model, predict_depth
 from .viz import save_depth_color
 
 # %% auto #0
-__all__ = ['OUTPUTS', 'ALIGN_FOR', 'PLY_DTYPE', 'Predictor', 'evaluate', 'mean_depth_map', 'row_mean_map', 'MapPredictor',
-           'UNetPredictor', 'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm', 'save_depth_png16',
-           'ply_stride', 'save_ply', 'read_ply', 'PredictConfig', 'output_names', 'predict_files']
+__all__ = ['OUTPUTS', 'ALIGN_FOR', 'PLY_DTYPE', 'Predictor', 'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map',
+           'MapPredictor', 'UNetPredictor', 'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm',
+           'save_depth_png16', 'ply_stride', 'save_ply', 'read_ply', 'PredictConfig', 'output_names', 'predict_files']
 
 # %% ../nbs/03a_predict.ipynb #11ae3e40
 OUTPUTS = ('metric', 'depth', 'disparity')
@@ -85,9 +85,17 @@ def evaluate(predictor:Predictor, ds, n_images:int|None=None, batch_size:int=4, 
     r.update(model=predictor.name, source=predictor.source, kind=predictor.kind, output=predictor.output, flip_tta=flip_tta,
              seconds=round(dt, 3), ms_per_image=round(1000*dt/len(idx), 1), device=str(predictor.device),
              dtype=str(predictor.dtype).replace('torch.', ''), random_weights=bool(predictor.info.get('random_weights')),
-             split=ds.split, partial=len(idx) < len(ds))
+             split=ds.split, n_split=len(ds), partial=len(idx) < len(ds))
     if keep_per_image: r['per_image'] = acc.per_image
     return r
+
+def resolve_n_images(n_images, ds, quick:int) -> int|None:
+    "Frames to score: `'auto'` is `quick` frames of the synthetic default (a CPU check) and the whole split of a real dataset; `'all'` or None: all."
+    if n_images == 'auto': return quick if getattr(ds.source, 'synthetic', False) else None
+    if n_images in (None, 'all'): return None
+    if isinstance(n_images, bool) or not isinstance(n_images, int) or n_images < 1:
+        raise ValueError(f"n_images must be 'auto', 'all' (or None) or a number of frames >= 1, got {n_images!r}")
+    return n_images
 
 # %% ../nbs/03a_predict.ipynb #c7759bc7
 def mean_depth_map(ds, n:int=400) -> torch.Tensor:
@@ -125,8 +133,9 @@ class UNetPredictor(Predictor):
     "A UNet at its training `size`: a run folder's (`from_run`), or the one being trained."
     kind = 'unet'
     def __init__(self, net:torch.nn.Module, size, device=None, amp_dtype=None, channels_last:bool=False,
-                 name:str='unet', source:str='', info:dict|None=None):
+                 name:str='unet', source:str='', info:dict|None=None, preprocessing:dict|None=None):
         self.net, self.size, self.amp_dtype, self.channels_last = net, tuple(size), amp_dtype, channels_last
+        self.preprocessing = preprocessing                       # the encoder's input normalisation (None: ImageNet)
         self.device = device or next(net.parameters()).device
         self.dtype, self.output, self.name, self.source = torch.float32, 'metric', name, source
         self.info = dict(kind='unet', notes=[], random_weights=False) | (info or {})
@@ -137,11 +146,14 @@ class UNetPredictor(Predictor):
         dev = resolve_device(device)
         net, cfg, info = load_run(run_dir, tag, dev)
         about = f"UNet {cfg.encoder} {info['size'][0]}x{info['size'][1]}, {info['tag']} checkpoint: epoch {info['epoch']} of {cfg.epochs}"
-        return cls(net, info['size'], dev, name=Path(run_dir).name, source=str(run_dir), info=info | dict(about=about))
+        cl = cfg.channels_last                                   # as the run scored itself: its memory format and precision
+        if cl: net = net.to(memory_format=torch.channels_last)
+        return cls(net, info['size'], dev, resolve_precision(cfg.precision, dev), cl, name=Path(run_dir).name, source=str(run_dir),
+                   info=info | dict(about=about), preprocessing=cfg.preprocessing)
 
     @torch.inference_mode()
     def _forward(self, imgs:np.ndarray) -> torch.Tensor:
-        x = to_model_input(imgs, self.size).to(self.device, non_blocking=True)
+        x = to_model_input(imgs, self.size, self.preprocessing).to(self.device, non_blocking=True)
         if self.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
             pred = self.net.eval()(x).float()
@@ -173,10 +185,10 @@ def _to_frame(pred:torch.Tensor, padded_hw, frame_hw, processor) -> torch.Tensor
     p = processor
     if getattr(p, 'do_pad', False) and not getattr(p, 'do_resize', True) and getattr(p, 'size_divisor', None):
         (hp, wp), (h, w) = padded_hw, frame_hw
-        pred = F.interpolate(pred[:, None], size=(hp, wp), mode='bilinear', align_corners=False)[:, 0]
+        pred = F.interpolate(pred[:, None], size=(hp, wp), mode='bicubic', align_corners=False)[:, 0]
         top, left = (hp - h)//2, (wp - w)//2
         return pred[:, top:top + h, left:left + w]
-    return F.interpolate(pred[:, None], size=tuple(frame_hw), mode='bilinear', align_corners=False)[:, 0]
+    return F.interpolate(pred[:, None], size=tuple(frame_hw), mode='bicubic', align_corners=False)[:, 0]   # as transformers' post-processing
 
 @dataclass(eq=False)
 class TransformersPredictor(Predictor):
@@ -224,7 +236,7 @@ def depth_to_mm(depth) -> np.ndarray:
 def save_depth_png16(depth, path) -> Path:
     "Write depth (metres) as a 16-bit PNG in millimetres."
     from PIL import Image
-    with atomic_write(path) as tmp: Image.fromarray(depth_to_mm(depth)).save(tmp, format='PNG')
+    with atomic_write(path) as tmp: Image.fromarray(depth_to_mm(depth)).save(tmp, format='PNG', compress_level=1)   # 3x faster than 6, lossless
     return Path(path)
 
 def ply_stride(n_points:int, max_points:int|None) -> int:
@@ -271,6 +283,7 @@ class PredictConfig(Config):
     cx: float | None = None              # principal point, pixels from the left
     cy: float | None = None              # principal point, pixels from the top
     batch_size: int = 4                  # images per forward pass
+    threads: int = 2                     # threads decoding ahead of the model and writing behind it; 0: one image at a time
     flip_tta: bool = False               # average with the mirrored image's prediction
     max_depth: float | None = None       # top of the colour scale in metres (default: 99th percentile)
     device: str = 'auto'                 # auto | cpu | cuda
@@ -300,33 +313,89 @@ def output_names(paths) -> dict:
     root = Path(os.path.commonpath([str(p.resolve().parent) for p in paths]))
     return {p: p.stem if stems[p.stem] == 1 else (p.resolve().parent.relative_to(root)/p.stem).as_posix() for p in paths}
 
+def _decoded(paths, threads:int, ahead:int):
+    "`(path, image or exception)` in the order of `paths`, decoded `ahead` images in advance on `threads` threads (0: here)."
+    if threads < 1:
+        for p in paths:
+            try: yield p, read_image(p)
+            except Exception as e: yield p, e
+        return
+    from concurrent.futures import ThreadPoolExecutor          # PIL decodes without the GIL: threads overlap with the model
+    with ThreadPoolExecutor(threads, thread_name_prefix='decode') as ex:
+        it, q = iter(paths), collections.deque()
+        def more():
+            p = next(it, None)
+            if p is not None: q.append((p, ex.submit(read_image, p)))
+        for _ in range(ahead): more()
+        while q:
+            p, f = q.popleft(); more()
+            try: yield p, f.result()
+            except Exception as e: yield p, e
+
+def _write(p:Path, img, d:np.ndarray, base:Path, title:str, ply:bool, intrinsics, max_depth, max_points) -> tuple[list, str|None]:
+    "Write one image's outputs (colour PNG, 16-bit PNG, PLY); returns the files and a note for the user."
+    if not np.isfinite(d).all(): raise ValueError(f"{p}: the model produced non-finite depth")
+    files = [save_depth_color(d, base.with_name(base.name + '_depth.png'), img, max_depth, title=title),
+             save_depth_png16(d, base.with_name(base.name + '_depth_mm.png'))]
+    note = None
+    if ply:
+        s = ply_stride(int((d > 0).sum()), max_points)
+        if s > 1: note = (f"{p.name}: {d.shape[1]}x{d.shape[0]} px, so the point cloud keeps every {s}th row and column "
+                          f"(at most {max_points} points; --max_points 0 keeps all)")
+        files.append(save_ply(d, img, base.with_name(base.name + '.ply'), intrinsics, max_points))
+    return [str(f) for f in files], note
+
 def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|None=None, batch_size:int=4,
-                  flip_tta:bool=False, max_depth:float|None=None, progress:bool=True, max_points:int|None=2_000_000) -> dict:
-    "Depth files for every image of `paths`; bad images are reported and skipped. Returns `{'written', 'failed'}`."
+                  flip_tta:bool=False, max_depth:float|None=None, progress:bool=True, max_points:int|None=2_000_000,
+                  threads:int=2) -> dict:
+    """Depth files for every image of `paths`; bad images are reported and skipped. Images are decoded on `threads` threads
+    ahead of the model, same-size ones predicted in batches, and files written on `threads` threads behind it (0: one at a
+    time). Returns `{'written', 'failed', 'seconds', 'img_per_s'}`."""
     from tqdm.auto import tqdm
     names = output_names(paths)
     if predictor.output != 'metric':
         raise ValueError(f"{predictor.name} outputs relative {predictor.output}, not metres: `predict` writes metric depth "
                          f"(use a metric model: a UNet run, a DPT-DINOv2 NYU head, Depth Anything metric, ...)")
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    paths = list(map(Path, paths))
     written, failed = {}, {}
-    bar = tqdm(list(map(Path, paths)), desc='predict', unit='image', disable=not progress)
+    bar = tqdm(total=len(paths), desc='predict', unit='image', disable=not progress)
     if any('/' in n for n in names.values()): bar.write("images share file names: their outputs keep their folders below "
                                                         f"{out_dir} (e.g. {next(n for n in names.values() if '/' in n)})")
-    for p in bar:
-        try:
-            img = read_image(p)
-            d = predictor.predict(img, batch_size, flip_tta).numpy()
-            if not np.isfinite(d).all(): raise ValueError(f"{p}: the model produced non-finite depth")
-            files = [save_depth_color(d, out_dir/f"{names[p]}_depth.png", img, max_depth, title=f"{p.name} ({predictor.name})"),
-                     save_depth_png16(d, out_dir/f"{names[p]}_depth_mm.png")]
-            if ply:
-                s = ply_stride(int((d > 0).sum()), max_points)
-                if s > 1: bar.write(f"{p.name}: {d.shape[1]}x{d.shape[0]} px, so the point cloud keeps every {s}th row and column "
-                                    f"(at most {max_points} points; --max_points 0 keeps all)")
-                files.append(save_ply(d, img, out_dir/f"{names[p]}.ply", intrinsics, max_points))
-            written[str(p)] = [str(f) for f in files]
+    t0 = time.perf_counter()
+    def fail(p, e):
+        failed[str(p)] = f"{type(e).__name__}: {e}"; bar.write(f"skipped {p}: {e}"); bar.update()
+    def done(p, fut):
+        try: files, note = fut.result() if hasattr(fut, 'result') else fut
+        except Exception as e: return fail(p, e)
+        if note: bar.write(note)
+        written[str(p)] = files; bar.update()
+        bar.set_postfix_str(f"{(len(written) + len(failed))/(time.perf_counter() - t0):.1f} img/s", refresh=False)
+    from concurrent.futures import ThreadPoolExecutor
+    pool = ThreadPoolExecutor(threads, thread_name_prefix='write') if threads > 0 else None
+    pending = collections.deque()
+    def predict_batch(batch):
+        try: preds = predictor.predict([im for _, im in batch], batch_size, flip_tta)
         except Exception as e:
-            failed[str(p)] = f"{type(e).__name__}: {e}"
-            bar.write(f"skipped {p}: {e}")
-    return dict(written=written, failed=failed)
+            for p, _ in batch: fail(p, e)
+            return
+        for (p, img), d in zip(batch, preds):
+            args = (p, img, d.numpy(), out_dir/names[p], f"{p.name} ({predictor.name})", ply, intrinsics, max_depth, max_points)
+            if pool is None:
+                try: done(p, _write(*args))
+                except Exception as e: fail(p, e)
+            else: pending.append((p, pool.submit(_write, *args)))
+        while len(pending) > 2*batch_size: done(*pending.popleft())      # bounded: finished outputs leave memory
+    try:
+        batch = []
+        for p, img in _decoded(paths, threads, 2*batch_size):
+            if isinstance(img, Exception): fail(p, img); continue
+            if batch and (len(batch) == batch_size or img.shape != batch[0][1].shape): predict_batch(batch); batch = []
+            batch.append((p, img))
+        if batch: predict_batch(batch)
+        while pending: done(*pending.popleft())
+    finally:
+        if pool is not None: pool.shutdown(wait=True)
+        bar.close()
+    dt = time.perf_counter() - t0
+    return dict(written=written, failed=failed, seconds=round(dt, 3), img_per_s=round(len(paths)/max(dt, 1e-9), 2))

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 from .core import Config, resolve_device
 from .predict import OUTPUTS, ALIGN_FOR, TransformersPredictor
+from .unet import cuda_has_bf16
 
 # %% auto #0
 __all__ = ['PRESETS', 'TINY_ARCHS', 'PICKLE_WEIGHTS', 'DTYPES', 'Preset', 'presets_table', 'infer_output', 'dpt_dinov2_small',
@@ -180,12 +181,13 @@ def _no_weights(model, hub_id, offline, cache_dir) -> str:
 DTYPES = dict(fp32=torch.float32, bf16=torch.bfloat16, fp16=torch.float16)
 
 def resolve_dtype(dtype, device:torch.device) -> torch.dtype:
-    "`auto`: bf16 (or fp16) on a GPU, fp32 on a CPU. fp16 on a CPU is refused."
-    if dtype == 'auto':
-        if device.type != 'cuda': return torch.float32
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    "`auto` is fp32 everywhere: the published NYU figures are fp32. bf16 where the GPU only emulates it is announced; fp16 on a CPU refused."
+    if dtype == 'auto': return torch.float32
     if dtype not in DTYPES: raise ValueError(f"dtype must be auto or one of {list(DTYPES)}, got {dtype!r}")
     if dtype == 'fp16' and device.type == 'cpu': raise ValueError("fp16 inference is for GPUs; on a CPU use fp32 or bf16")
+    if dtype == 'bf16' and device.type == 'cuda' and not cuda_has_bf16(device):
+        warnings.warn(f"dtype='bf16' on a GPU of compute capability {'.'.join(map(str, torch.cuda.get_device_capability(device)))}: "
+                      "bf16 is emulated there (slow); fp16 is native, fp32 is what the published figures use")
     return DTYPES[dtype]
 
 # %% ../nbs/04_pretrained.ipynb #e1c30ad8
@@ -241,10 +243,10 @@ class PretrainedConfig(Config):
     model: str = 'dpt-dinov2-small-nyu'  # preset name, hub id or local folder
     data_dir: str | None = None          # None: the synthetic default; else a NYU download
     split: str = 'test'                  # the split scored
-    n_images: int | None = 8             # frames scored (evenly spaced); None: the whole split
+    n_images: int | str | None = 'auto'  # frames scored (evenly spaced): auto = 8 of the synthetic default, all of a real dataset; 'all'; or a number
     batch_size: int = 2                  # images per forward pass
     flip_tta: bool = False               # average with the mirrored image's prediction
     device: str = 'auto'                 # auto | cpu | cuda
-    dtype: str = 'auto'                  # auto (cuda: bf16 or fp16, cpu: fp32) | fp32 | bf16 | fp16 (cuda only)
+    dtype: str = 'auto'                  # auto: fp32, as the published NYU figures | fp32 | bf16 | fp16 (cuda only)
     seed: int = 0                        # the data split's seed
     results_dir: str = 'results'         # metrics JSON goes to <results_dir>/pretrained/<model>.json

@@ -422,9 +422,11 @@ def _render_job(args):
 
 # %% ../nbs/00_synthetic.ipynb #be075279
 def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0,
-                 frames_per_room:int=4, test_fraction:float=0.2, workers:int|None=None) -> Path:
-    "Render `n_frames` synthetic frames into `folder` as `nyu_depth_v2_labeled.mat` + `splits.mat`."
+                 frames_per_room:int=4, test_fraction:float=0.2, workers:int|None=None, compression:bool=False,
+                 chunk_frames:int=1) -> Path:
+    "Render `n_frames` synthetic frames into `folder` as `nyu_depth_v2_labeled.mat` + `splits.mat` (`compression`: gzip chunks of `chunk_frames` frames, as MATLAB writes)."
     import h5py, scipy.io
+    if chunk_frames < 1: raise ValueError(f"chunk_frames must be >= 1, got {chunk_frames}")
     _check_params(n_frames, height, width, frames_per_room, test_fraction)
     folder = Path(folder)
     try:
@@ -435,9 +437,12 @@ def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0
     jobs = [(i, seed, height, width, frames_per_room) for i in range(n_frames)]
     with atomic_write(folder/LABELED_NAME) as tmp:
         with h5py.File(tmp, 'w', userblock_size=_MATLAB_HEADER_LEN) as f:
-            imgs = f.create_dataset('images', (n_frames, 3, width, height), np.uint8, chunks=(1, 3, width, height))
-            deps = f.create_dataset('depths', (n_frames, width, height), np.float32, chunks=(1, width, height))
-            raws = f.create_dataset('rawDepths', (n_frames, width, height), np.float32, chunks=(1, width, height))
+            k = min(chunk_frames, n_frames)
+            z = dict(compression='gzip', compression_opts=3) if compression else {}
+            imgs = f.create_dataset('images', (n_frames, 3, width, height), np.uint8, chunks=(k, 3, width, height), **z)
+            deps = f.create_dataset('depths', (n_frames, width, height), np.float32, chunks=(k, width, height), **z)
+            raws = f.create_dataset('rawDepths', (n_frames, width, height), np.float32, chunks=(k, width, height), **z)
+            f.attrs['depth_nb_synthetic'] = np.bytes_('rendered by depth_nb.synthetic')   # not a real NYU file
             for d, cls in ((imgs, 'uint8'), (deps, 'single'), (raws, 'single')): d.attrs['MATLAB_class'] = np.bytes_(cls)
             refs_grp = f.create_group('#refs#')
             scenes = f.create_dataset('scenes', (1, n_frames), dtype=h5py.ref_dtype)

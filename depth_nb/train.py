@@ -4,23 +4,25 @@
 
 # %% ../nbs/02b_train.ipynb #758879b9
 from __future__ import annotations
-import os, json, math, time, datetime, platform
+import os, json, math, time, shutil, datetime, platform
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 from .core import Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps
-from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for)
+from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for,
+                           real_nyu_frames, NYU_BORDER)
 from .metrics import METRICS
-from .unet import (UNetConfig, LOSSES, build_model, resolve_precision, save_checkpoint, load_checkpoint, unwrap)
+from .unet import (UNetConfig, LOSSES, build_model, encoder_preprocessing, resolve_precision, save_checkpoint,
+                           load_checkpoint, unwrap)
 from .classic import FeatureSpec, build_pixels, check_n_images, select_model, save_model
 from .predict import evaluate, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map
 from .viz import colorize, show_depth_grid
 
 # %% auto #0
-__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'setup', 'train_epoch', 'end_epoch', 'final_test', 'train', 'SklearnConfig',
-           'run_sklearn']
+__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'use_sync_bn', 'setup', 'train_epoch', 'end_epoch', 'final_test', 'train',
+           'SklearnConfig', 'run_sklearn']
 
 # %% ../nbs/02b_train.ipynb #af4fa958
 class Callback:
@@ -65,17 +67,37 @@ def _newest_unfinished(results_dir) -> Path:
     return max(runs, key=lambda p: p.stat().st_mtime)
 
 # %% ../nbs/02b_train.ipynb #fc8bb111
-def _run_folder(cfg:UNetConfig, rank:int) -> tuple[Path, UNetConfig]:
-    "A new run folder, or the resumed one with its own saved config."
+def _continuation(run_dir:Path, epochs:int, rank:int) -> Path:
+    "A new run folder continuing the finished `run_dir` to `epochs`: its checkpoints copied, the original left as it is."
+    new = run_dir.parent/f"{run_dir.name}-{epochs}ep"
+    if rank == 0:
+        new = new_path(new)
+        shutil.copytree(run_dir/'checkpoints', new/'checkpoints')
+        shutil.copy2(run_dir/'config.json', new/'config.json')
+    return new
+
+def _run_folder(cfg:UNetConfig, rank:int) -> tuple[Path, UNetConfig, dict|None]:
+    "A new run folder, or the resumed one with its own saved config (extended when `cfg.epochs` asks for more epochs)."
     if cfg.resume:
         run_dir = _newest_unfinished(cfg.results_dir) if cfg.resume is True else Path(cfg.resume).expanduser()
         if not (run_dir/'config.json').exists(): raise FileNotFoundError(f"cannot resume: {run_dir/'config.json'} not found")
-        if _finished(run_dir):
-            raise ValueError(f"{run_dir} is a finished run (its test scores are written): it is never modified. Start a new "
-                             f"run, e.g. with --finetune_from {run_dir}")
-        if cfg.resume is True and rank == 0: print(f"resume=True: resuming {run_dir.name}, the newest unfinished run in {cfg.results_dir}")
         saved = UNetConfig.from_json(run_dir/'config.json')
-        return run_dir, saved.replace(resume=str(run_dir), device=cfg.device, num_workers=cfg.num_workers)
+        extend = cfg.epochs > saved.epochs
+        if _finished(run_dir) and not extend:
+            raise ValueError(f"{run_dir} is a finished run (its test scores are written): it is never modified. Continue it to "
+                             f"more epochs in a new folder with --resume {run_dir} --epochs N (N > {saved.epochs}), or start a new "
+                             f"run with --finetune_from {run_dir}")
+        if cfg.resume is True and rank == 0: print(f"resume=True: resuming {run_dir.name}, the newest unfinished run in {cfg.results_dir}")
+        ext = None
+        if extend:
+            ext = dict(from_epochs=saved.epochs, to_epochs=cfg.epochs, from_run=str(run_dir))
+            if _finished(run_dir): run_dir = _continuation(run_dir, cfg.epochs, rank)
+            if rank == 0: print(f"extending {run_dir.name} from {saved.epochs} to {cfg.epochs} epochs"
+                                f"{' (a new folder: the finished run is left as it is)' if ext['from_run'] != str(run_dir) else ''}")
+        elif cfg.epochs not in (saved.epochs, UNetConfig.epochs) and rank == 0:
+            print(f"resume: epochs={cfg.epochs} is fewer than the run's {saved.epochs}; the run keeps {saved.epochs}")
+        return run_dir, saved.replace(resume=str(run_dir), device=cfg.device, num_workers=cfg.num_workers,
+                                      epochs=max(cfg.epochs, saved.epochs)), ext
     run_dir = Path(cfg.results_dir)/(cfg.run_name or f"{datetime.datetime.now():%Y%m%d-%H%M%S}-unet")
     if rank == 0:
         if cfg.run_name is None: run_dir = new_path(run_dir)
@@ -83,7 +105,7 @@ def _run_folder(cfg:UNetConfig, rank:int) -> tuple[Path, UNetConfig]:
         try: run_dir.mkdir()
         except FileExistsError: raise FileExistsError(f"{run_dir} exists: a run folder is never reused. Resume it with --resume "
                                                       f"{run_dir}, or choose another --run_name") from None
-    return run_dir, cfg
+    return run_dir, cfg, None
 
 def _lock(r:Run):
     "Hold the run folder's lock for the whole run (rank 0); a second training there fails at once."
@@ -105,19 +127,23 @@ def _subset(ds, n, seed, random=True):
 def _setup_data(r:Run):
     cfg = r.cfg
     r.size = train_size(cfg.height, cfg.width, cfg.square)
-    r.train_ds = _subset(open_dataset(cfg.data_dir, 'train', TrainTransform(*r.size), seed=cfg.seed, verbose=r.rank == 0),
-                         cfg.max_train_samples, cfg.seed)
+    r.train_ds = _subset(open_dataset(cfg.data_dir, 'train', seed=cfg.seed, verbose=r.rank == 0), cfg.max_train_samples, cfg.seed)
+    r.nyu_border = real_nyu_frames(r.train_ds) if cfg.nyu_border is None else cfg.nyu_border
+    r.train_ds.transform = TrainTransform(*r.size, preprocessing=cfg.preprocessing, border=NYU_BORDER if r.nyu_border else None)
     r.val_ds = _subset(open_dataset(cfg.data_dir, 'val', seed=cfg.seed, verbose=False), cfg.max_eval_samples, cfg.seed, False)
     r.test_ds = _subset(open_dataset(cfg.data_dir, 'test', seed=cfg.seed, verbose=False), cfg.max_eval_samples, cfg.seed, False)
     r.proto = protocol_for(r.test_ds)
-    r.num_workers = default_workers(r.device) if cfg.num_workers is None else cfg.num_workers
+    procs = int(os.environ.get('LOCAL_WORLD_SIZE', r.ws))           # processes sharing this node's CPUs
+    r.num_workers = default_workers(r.device, procs) if cfg.num_workers is None else cfg.num_workers
     r.sampler = None
     if r.ws > 1:
         from torch.utils.data.distributed import DistributedSampler
         r.sampler = DistributedSampler(r.train_ds, num_replicas=r.ws, rank=r.rank, shuffle=True, seed=cfg.seed, drop_last=True)
     bs = min(cfg.batch_size, max(1, len(r.train_ds)//r.ws))
-    r.train_dl = make_loader(r.train_ds, bs, shuffle=r.sampler is None, num_workers=r.num_workers, seed=cfg.seed, device=r.device,
-                             drop_last=len(r.train_ds)//r.ws > bs, sampler=r.sampler)
+    # the sampler shares `seed` (one permutation split between the ranks); the loader's generator, which seeds the
+    # workers' augmentation, gets `seed + rank`, so that each rank draws its own flips and crops
+    r.train_dl = make_loader(r.train_ds, bs, shuffle=r.sampler is None, num_workers=r.num_workers, seed=cfg.seed + r.rank,
+                             device=r.device, drop_last=len(r.train_ds)//r.ws > bs, sampler=r.sampler)
 
 # %% ../nbs/02b_train.ipynb #7c5b668d
 def _setup_model(r:Run):
@@ -126,6 +152,8 @@ def _setup_model(r:Run):
     if cfg.finetune_from: model.load_state_dict(_finetune_weights(cfg.finetune_from))
     model.to(r.device)
     if cfg.channels_last: model = model.to(memory_format=torch.channels_last)
+    r.sync_bn = use_sync_bn(cfg.sync_bn, r.ws, r.device)
+    if r.sync_bn: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     if r.ws > 1: model = nn.parallel.DistributedDataParallel(model, device_ids=[r.local] if r.device.type == 'cuda' else None)
     r.model, r.params = model, [p for p in model.parameters() if p.requires_grad]
     r.opt = (torch.optim.AdamW(r.params, lr=cfg.lr, weight_decay=cfg.weight_decay) if cfg.optimizer == 'adamw'
@@ -133,10 +161,18 @@ def _setup_model(r:Run):
     r.sched = _make_scheduler(cfg, r.opt, len(r.train_dl))
     r.scaler = torch.amp.GradScaler(r.device.type, enabled=r.amp_dtype == torch.float16)
     r.loss_fn = LOSSES[cfg.loss]
-    r.predictor = UNetPredictor(unwrap(model), r.size, r.device, r.amp_dtype, cfg.channels_last, name=r.run_dir.name, source=str(r.run_dir))
+    r.predictor = UNetPredictor(unwrap(model), r.size, r.device, r.amp_dtype, cfg.channels_last, name=r.run_dir.name,
+                                source=str(r.run_dir), preprocessing=cfg.preprocessing)
 
-def _make_scheduler(cfg, opt, steps_per_epoch):
-    n = max(1, cfg.epochs - cfg.scheduler_start_epoch)
+def use_sync_bn(sync_bn:bool|None, world_size:int, device:torch.device) -> bool:
+    "SyncBatchNorm or not: `None` means on when training on several GPUs; asked for on CPUs, an error (it needs CUDA)."
+    if sync_bn is None: return world_size > 1 and device.type == 'cuda'
+    if sync_bn and device.type != 'cuda': raise ValueError("sync_bn=True needs CUDA GPUs (SyncBatchNorm does not run on CPUs)")
+    return bool(sync_bn) and world_size > 1
+
+def _make_scheduler(cfg, opt, steps_per_epoch, first_epoch:int=0):
+    "The schedule over epochs `first_epoch`..`cfg.epochs` (a run extended to more epochs gets a new one from where it stands)."
+    n = max(1, cfg.epochs - max(cfg.scheduler_start_epoch, first_epoch))
     if cfg.scheduler == 'one_cycle':
         return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr*cfg.max_lr_mult, total_steps=n*steps_per_epoch,
                                                    div_factor=cfg.max_lr_mult, pct_start=0.3)
@@ -157,12 +193,21 @@ def _finetune_weights(src):
 def _restore(r:Run, verbose:bool):
     "Continue from the run's `last` checkpoint: weights, optimiser, schedule, scaler, RNG, history."
     weights, st, d = load_checkpoint(r.run_dir/'checkpoints', 'last')
+    if st.get('world_size', 1) != r.ws:
+        raise ValueError(f"{d}: saved by a run on {st.get('world_size', 1)} process(es), resumed on {r.ws}: the data split between the "
+                         f"ranks, the one-cycle schedule and the RNG streams would not continue. Resume with "
+                         f"--nproc_per_node {st.get('world_size', 1)}, or start a new run with --finetune_from {r.run_dir}")
     unwrap(r.model).load_state_dict(weights); r.opt.load_state_dict(st['optimizer'])
-    if r.sched is not None and st.get('scheduler'): r.sched.load_state_dict(st['scheduler'])
-    if st.get('scaler'): r.scaler.load_state_dict(st['scaler'])
-    torch.set_rng_state(st['rng_cpu'])
-    if r.device.type == 'cuda' and st.get('rng_cuda') is not None: torch.cuda.set_rng_state(st['rng_cuda'], r.device)
     r.start, r.history, r.best = st['epoch'] + 1, json.loads(st['history']), st['best']
+    if r.extended and r.sched is not None:
+        r.sched = _make_scheduler(r.cfg, r.opt, len(r.train_dl), r.start)              # rebuilt, after the optimiser's state
+        r.extended['schedule'] = f"{r.cfg.scheduler} rebuilt over epochs {r.start + 1}..{r.cfg.epochs}"
+        if verbose and r.rank == 0: print(f"the {r.cfg.scheduler} schedule is rebuilt over epochs {r.start + 1}..{r.cfg.epochs}")
+    elif r.sched is not None and st.get('scheduler'): r.sched.load_state_dict(st['scheduler'])
+    if st.get('scaler'): r.scaler.load_state_dict(st['scaler'])
+    rng = st['rng_ranks'][r.rank] if st.get('rng_ranks') else dict(cpu=st['rng_cpu'], cuda=st.get('rng_cuda'))
+    torch.set_rng_state(rng['cpu'])
+    if r.device.type == 'cuda' and rng.get('cuda') is not None: torch.cuda.set_rng_state(rng['cuda'], r.device)
     if verbose and r.rank == 0: print(f"resuming {r.run_dir} from {d.name}: epoch {r.start + 1} of {r.cfg.epochs}")
 
 # %% ../nbs/02b_train.ipynb #eddbf22b
@@ -176,11 +221,12 @@ def _start_logs(r:Run):
     cfg = r.cfg
     r.meta = dict(config=cfg.to_dict(), device=str(r.device), world_size=r.ws, num_workers=r.num_workers, train_size=list(r.size),
                   precision=str(r.amp_dtype).replace('torch.', '') if r.amp_dtype else 'fp32', **r.weights_note, protocol=r.proto,
+                  nyu_border_masked=r.nyu_border, sync_bn=r.sync_bn, extended=r.extended,
                   data=dict(layout=r.train_ds.source.layout, train=len(r.train_ds), val=len(r.val_ds), test=len(r.test_ds),
                             notes=r.train_ds.notes), versions=_versions())
     r.writer = None
     if r.rank != 0: return
-    if not cfg.resume: save_json(cfg.to_dict(), r.run_dir/'config.json')
+    if not cfg.resume or r.extended: save_json(cfg.replace(resume=False).to_dict(), r.run_dir/'config.json')   # repeatable with --config
     save_json(r.meta, r.run_dir/'run.json')
     from torch.utils.tensorboard import SummaryWriter
     r.writer = SummaryWriter(str(r.run_dir/'tb'))
@@ -193,7 +239,9 @@ def setup(cfg:UNetConfig, verbose:bool=True) -> Run:
     r.rank, r.ws, r.local = _dist_init(cfg.device)
     r.device = resolve_device(cfg.device)
     if r.ws > 1 and r.device.type == 'cuda': r.device = torch.device('cuda', r.local)
-    r.run_dir, r.cfg = _run_folder(cfg, r.rank)
+    r.run_dir, r.cfg, r.extended = _run_folder(cfg, r.rank)
+    if r.ws > 1:                                                     # every rank uses rank 0's folder (its name has a time stamp)
+        obj = [str(r.run_dir)]; torch.distributed.broadcast_object_list(obj, src=0); r.run_dir = Path(obj[0])
     r.lock = None
     if r.rank == 0:
         _lock(r)
@@ -201,6 +249,9 @@ def setup(cfg:UNetConfig, verbose:bool=True) -> Run:
             for p in remove_stale_temps(r.run_dir/'checkpoints'):
                 if verbose: print(f"removed {p.name}, left in {p.parent} by a run that was killed while saving")
     r.amp_dtype = resolve_precision(r.cfg.precision, r.device)
+    if r.cfg.preprocessing is None:                                  # the encoder's own, saved in config.json
+        r.cfg = r.cfg.replace(preprocessing=encoder_preprocessing(r.cfg.encoder, r.cfg.encoder_weights))
+    if r.device.type == 'cuda': torch.backends.cudnn.benchmark = r.cfg.cudnn_benchmark
     torch.manual_seed(r.cfg.seed + r.rank)
     _setup_data(r); _setup_model(r)
     r.start, r.history, r.best = 0, [], math.inf
@@ -217,8 +268,10 @@ def train_epoch(r:Run, epoch:int) -> dict:
     cfg, t0 = r.cfg, time.time()
     set_epoch(r.train_dl, epoch)
     if r.sampler is not None: r.sampler.set_epoch(epoch)
-    r.model.train(); tot, n = 0., 0
-    for b in tqdm(r.train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not r.verbose or r.rank != 0, leave=False):
+    r.model.train()
+    tot, n = torch.zeros((), dtype=torch.float64, device=r.device), 0    # summed on the device: no GPU sync every step
+    bar = tqdm(r.train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not r.verbose or r.rank != 0, leave=False)
+    for step, b in enumerate(bar):
         x = b['image'].to(r.device, non_blocking=True)
         if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         y, v = b['depth'].to(r.device, non_blocking=True), b['valid'].to(r.device, non_blocking=True)
@@ -230,9 +283,18 @@ def train_epoch(r:Run, epoch:int) -> dict:
             r.scaler.unscale_(r.opt); torch.nn.utils.clip_grad_norm_(r.params, cfg.grad_clip)
         r.scaler.step(r.opt); r.scaler.update()
         if cfg.scheduler == 'one_cycle' and epoch >= cfg.scheduler_start_epoch: r.sched.step()
-        tot += loss.item()*len(x); n += len(x)
+        tot += loss.detach().double()*len(x); n += len(x)
+        if (step + 1) % cfg.log_every == 0 and not bar.disable: bar.set_postfix(loss=f"{tot.item()/n:.4f}")   # reads the GPU
     r.epoch_t0 = t0
-    return dict(epoch=epoch + 1, train_loss=tot/max(n, 1), lr=r.opt.param_groups[0]['lr'], train_s=round(time.time() - t0, 2))
+    return dict(epoch=epoch + 1, train_loss=_mean_over_ranks(r, tot, n), lr=r.opt.param_groups[0]['lr'],
+                train_s=round(time.time() - t0, 2))
+
+def _mean_over_ranks(r:Run, tot:torch.Tensor, n:int) -> float:
+    "The mean training loss over every rank's samples (each rank sees its share of the epoch)."
+    if r.ws > 1:
+        t = torch.stack([tot, torch.tensor(float(n), dtype=torch.float64, device=tot.device)])
+        torch.distributed.all_reduce(t); tot, n = t[0], t[1].item()
+    return tot.item()/max(n, 1)
 
 def _score(r:Run, ds=None) -> dict:
     "The model's metrics on the validation split (or `ds`), through `depth_nb.predict.evaluate`."
@@ -247,11 +309,14 @@ def end_epoch(r:Run, entry:dict):
         elif cfg.scheduler == 'exponential': r.sched.step()
     entry['epoch_s'] = round(time.time() - r.epoch_t0, 2)
     r.history.append(entry)
+    rng = [dict(cpu=torch.get_rng_state(), cuda=torch.cuda.get_rng_state(r.device) if r.device.type == 'cuda' else None)]
+    if r.ws > 1:                                                     # every rank's RNG, so that each continues its own stream
+        ranks = [None]*r.ws; torch.distributed.all_gather_object(ranks, rng[0]); rng = ranks
     if r.rank != 0: return
     _log_epoch(r, entry)
     state = dict(epoch=epoch, optimizer=r.opt.state_dict(), scheduler=r.sched.state_dict() if r.sched else None,
-                 scaler=r.scaler.state_dict(), rng_cpu=torch.get_rng_state(), history=json.dumps(r.history),
-                 rng_cuda=torch.cuda.get_rng_state(r.device) if r.device.type == 'cuda' else None)
+                 scaler=r.scaler.state_dict(), rng_cpu=rng[0]['cpu'], rng_cuda=rng[0]['cuda'], rng_ranks=rng, world_size=r.ws,
+                 history=json.dumps(r.history))
     if entry['val']['abs_rel'] < r.best:
         r.best = entry['val']['abs_rel']; state['best'] = r.best
         save_checkpoint(r.run_dir/'checkpoints', 'best', r.model, state, keep=1)
@@ -330,7 +395,7 @@ def _finish(r:Run) -> Path:
 class SklearnConfig(Config):
     "Every setting of the scikit-learn search: `03_classic.ipynb`'s parameters and what a saved model records."
     data_dir: str | None = None          # None: the synthetic default; else a NYU download
-    n_train_images: int = 30             # training images whose pixels are sampled (bench/sklearn.py: 120)
+    n_train_images: int = 30             # training images whose pixels are sampled (bench/sklearn_search.py: 120)
     test_images: int = 12                # test images scored (evenly spaced over the test split)
     pixels_per_image: int = 200          # training pixels sampled per image
     grid: tuple = (30, 40)               # prediction grid (rows, cols), upsampled to the frame

@@ -11,13 +11,14 @@ import numpy as np
 import torch
 import torch.nn as nn
 from .core import Config, atomic_write, save_json, resolve_device
-from .data import train_size
+from .data import train_size, IMAGENET_PREPROCESSING, check_preprocessing
 from .metrics import ssim_map
 
 # %% auto #0
-__all__ = ['LOSSES', 'UNetConfig', 'cpu_has_bf16', 'resolve_precision', 'parse_channels', 'DepthUNet', 'build_model', 'l1_loss',
-           'silog_loss', 'grad_loss', 'l1_ssim_grad_loss', 'save_checkpoint', 'load_checkpoint', 'unwrap', 'load_run',
-           'ExportConfig', 'export_onnx']
+__all__ = ['LOSSES', 'UNetConfig', 'cpu_has_bf16', 'cuda_has_bf16', 'resolve_precision', 'parse_channels', 'DepthUNet',
+           'EncoderWeightsUnavailable', 'build_model', 'encoder_preprocessing', 'l1_loss', 'silog_loss', 'grad_loss',
+           'l1_ssim_grad_loss', 'save_checkpoint', 'load_checkpoint', 'unwrap', 'load_run', 'ExportConfig',
+           'export_onnx']
 
 # %% ../nbs/02a_unet.ipynb #a736a35f
 @dataclass
@@ -33,8 +34,9 @@ class UNetConfig(Config):
     scheduler: str = 'one_cycle'         # one_cycle | plateau | exponential | none
     scheduler_start_epoch: int = 0       # constant lr before this epoch
     max_lr_mult: float = 25.             # one_cycle: max_lr = lr * max_lr_mult (the original recipe's 25x)
-    encoder: str = 'mobilenet_v2'        # any segmentation-models-pytorch encoder
-    encoder_weights: str | None = 'imagenet'   # None for random init; offline, announced and recorded
+    encoder: str = 'mobilenet_v2'        # any segmentation-models-pytorch encoder, or tu-<name> for a timm one
+    encoder_weights: str | None = None   # None: random init (no weights offline); 'imagenet' etc. must load, else the run stops
+    preprocessing: dict | None = None    # input normalisation {mean, std, input_range, input_space}; None: the encoder's own (saved resolved)
     decoder_channels: str = '64,32,16,16,8'  # UNet decoder widths, comma-separated (smp's default: 256,128,64,32,16)
     height: int = 96                     # training height, a multiple of 32 (192 or more on a GPU)
     width: int = 128                     # training width, a multiple of 32 (4:3 with height)
@@ -45,24 +47,30 @@ class UNetConfig(Config):
     device: str = 'auto'                 # auto | cpu | cuda | cuda:N
     precision: str = 'auto'              # auto | fp32 | bf16 | fp16
     channels_last: bool = True           # NHWC memory format (faster convolutions on CPUs and tensor cores)
-    num_workers: int | None = None       # DataLoader workers; None: 0 on a 2-core CPU, more elsewhere
+    cudnn_benchmark: bool = True         # CUDA: let cuDNN pick the fastest kernels for the fixed training size
+    sync_bn: bool | None = None          # SyncBatchNorm across GPUs; None: on when training on several GPUs
+    nyu_border: bool | None = None       # mask NYU's blank registration border [45:472, 43:608] in training; None: on real 480x640 NYU frames
+    num_workers: int | None = None       # DataLoader workers per process; None: 0 on a 2-core CPU, else by the CPUs per process
     seed: int = 0                        # seeds the split, the shuffle, the augmentation and the init
     max_train_samples: int | None = None  # a seeded subset of the training split
     max_eval_samples: int | None = None   # a subset of val and test (evenly spaced)
     eval_batch_size: int = 8             # images per forward pass when scoring
     checkpoint_every: int = 1            # epochs between 'last' checkpoints (the best is kept too)
+    log_every: int = 50                  # training steps between loss readings (each reading waits for the GPU)
     results_dir: str = 'results'         # where run folders are made (relative: at the project root)
     run_name: str | None = None          # default: <timestamp>-unet
     resume: bool | str = False           # True: the newest run in results_dir; or a run folder
     finetune_from: str | None = None     # weights (.safetensors or a run folder) to start from
+    recipe: str | None = None            # the named recipe these settings started from (nyu-gpu); see RECIPES
+    RECIPES = {}                         # named recipes (a class attribute, not a field): filled below
 
     def validate(self):
         "Refuse bad settings before any work starts."
-        import segmentation_models_pytorch as smp
-        names = smp.encoders.get_encoder_names()
-        if self.encoder not in names:
-            close = [n for n in names if self.encoder.split('_')[0] in n][:8]
-            raise ValueError(f"unknown encoder {self.encoder!r}; segmentation-models-pytorch has e.g. {close or names[:8]}")
+        _check_encoder(self.encoder)
+        if self.recipe is not None and self.recipe not in self.RECIPES:
+            raise ValueError(f"unknown recipe {self.recipe!r}; recipes: {', '.join(self.RECIPES)}")
+        if self.preprocessing is not None: check_preprocessing(self.preprocessing, 'preprocessing')
+        if self.log_every < 1: raise ValueError(f"log_every must be >= 1, got {self.log_every}")
         choices = dict(optimizer=('adamw', 'sgd'), scheduler=('one_cycle', 'plateau', 'exponential', 'none'),
                        loss=tuple(LOSSES), precision=('auto', 'fp32', 'bf16', 'fp16'))
         for k, ok in choices.items():
@@ -75,6 +83,28 @@ class UNetConfig(Config):
         resolve_device(self.device)
         return self
 
+# %% ../nbs/02a_unet.ipynb #e1d0c7a1
+def _check_encoder(name:str):
+    "An smp encoder name, or `tu-<model>` for a timm encoder; a clear error naming close ones otherwise."
+    import segmentation_models_pytorch as smp
+    if name.startswith('tu-'):
+        import timm
+        if timm.is_model(name[3:]): return
+        close = timm.list_models(f"*{name[3:].split('_')[0]}*")[:8]
+        raise ValueError(f"unknown timm encoder {name!r} (tu- encoders are timm models); timm has e.g. {close}")
+    names = smp.encoders.get_encoder_names()
+    if name not in names:
+        close = [n for n in names if name.split('_')[0] in n][:8]
+        raise ValueError(f"unknown encoder {name!r}; segmentation-models-pytorch has e.g. {close or names[:8]}, "
+                         "or tu-<name> for a timm model")
+
+# %% ../nbs/02a_unet.ipynb #9a0f3b62
+UNetConfig.RECIPES['nyu-gpu'] = dict(
+    encoder='resnet34', encoder_weights='imagenet', decoder_channels='256,128,64,32,16',
+    height=480, width=640, batch_size=8, epochs=50, optimizer='adamw', weight_decay=1e-2,
+    lr=1.4e-5, max_lr_mult=25., scheduler='one_cycle', loss='silog', max_depth=10., device='cuda',
+    precision='auto', cudnn_benchmark=True, max_eval_samples=None, eval_batch_size=8)
+
 # %% ../nbs/02a_unet.ipynb #3d987701
 def cpu_has_bf16() -> bool:
     "Whether this CPU computes bf16 natively (AVX512-BF16 or AMX), where autocast to bf16 pays off."
@@ -82,12 +112,20 @@ def cpu_has_bf16() -> bool:
     g = getattr(torch.cpu, '_is_amx_tile_supported', None)
     return bool((f and f()) or (g and g()))
 
+def cuda_has_bf16(device=None) -> bool:
+    "Whether a GPU computes bf16 natively: compute capability 8.0 (Ampere) or newer. (`torch.cuda.is_bf16_supported()` also counts emulation.)"
+    return tuple(torch.cuda.get_device_capability(device)) >= (8, 0)
+
 def resolve_precision(precision:str, device:torch.device) -> torch.dtype | None:
-    "The autocast dtype (None = fp32): `auto` is bf16 on a bf16 CPU or a bf16 GPU, fp16 on older GPUs."
+    "The autocast dtype (None = fp32): `auto` is bf16 on a bf16 CPU or GPU, fp16 (with a GradScaler) on older GPUs."
     if precision == 'fp32': return None
-    if precision == 'bf16': return torch.bfloat16
     if precision == 'fp16': return torch.float16
-    if device.type == 'cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if precision == 'bf16':
+        if device.type == 'cuda' and not cuda_has_bf16(device):
+            warnings.warn(f"precision='bf16' on {torch.cuda.get_device_name(device)} (compute capability "
+                          f"{'.'.join(map(str, torch.cuda.get_device_capability(device)))}): bf16 is emulated there, and slow; fp16 is native")
+        return torch.bfloat16
+    if device.type == 'cuda': return torch.bfloat16 if cuda_has_bf16(device) else torch.float16
     return torch.bfloat16 if cpu_has_bf16() else None
 
 # %% ../nbs/02a_unet.ipynb #7383b913
@@ -109,16 +147,34 @@ class DepthUNet(nn.Module):
         self.max_depth = max_depth
     def forward(self, x): return self.max_depth*torch.sigmoid(self.net(x).float())
 
+class EncoderWeightsUnavailable(RuntimeError):
+    "Pretrained encoder weights (or their preprocessing parameters) were asked for and cannot be loaded."
+
+def _weights_error(encoder, weights, e) -> EncoderWeightsUnavailable:
+    return EncoderWeightsUnavailable(
+        f"{weights!r} weights for encoder {encoder!r} could not be loaded ({type(e).__name__}: {str(e).splitlines()[0][:200]}). "
+        f"Either train from scratch: encoder_weights=None (`--encoder_weights None`, papermill `-p encoder_weights None`); "
+        f"or download them first on a machine with internet, e.g. `python -c \"import segmentation_models_pytorch as smp; "
+        f"smp.Unet('{encoder}', encoder_weights='{weights}')\"`, and copy its Hugging Face cache (~/.cache/huggingface, "
+        f"or set HF_HOME) to this machine")
+
 def build_model(encoder:str, encoder_weights:str|None, max_depth:float=10., decoder_channels='256,128,64,32,16') -> tuple[DepthUNet, dict]:
-    "The model, and a note of which encoder weights were really used (announced when they could not be had)."
-    if encoder_weights:
-        try: return DepthUNet(encoder, encoder_weights, max_depth, decoder_channels), dict(encoder_weights_used=encoder_weights)
-        except Exception as e:
-            msg = (f"{encoder_weights} weights for encoder {encoder!r} could not be loaded ({type(e).__name__}: "
-                   f"{str(e).splitlines()[0][:160]}); training from random initialisation instead")
-            warnings.warn(msg)
-            return DepthUNet(encoder, None, max_depth, decoder_channels), dict(encoder_weights_used=None, encoder_weights_note=msg)
-    return DepthUNet(encoder, None, max_depth, decoder_channels), dict(encoder_weights_used=None)
+    "The model, and a note of the encoder weights used; asked-for weights that cannot be loaded stop with `EncoderWeightsUnavailable`."
+    if not encoder_weights: return DepthUNet(encoder, None, max_depth, decoder_channels), dict(encoder_weights_used=None)
+    try: return DepthUNet(encoder, encoder_weights, max_depth, decoder_channels), dict(encoder_weights_used=encoder_weights)
+    except Exception as e: raise _weights_error(encoder, encoder_weights, e) from e
+
+def encoder_preprocessing(encoder:str, encoder_weights:str|None) -> dict:
+    "The input normalisation the encoder's weights expect (smp's preprocessing parameters); ImageNet statistics for random init."
+    if not encoder_weights and not encoder.startswith('tu-'): return dict(IMAGENET_PREPROCESSING)
+    from segmentation_models_pytorch.encoders import get_preprocessing_params
+    try: p = get_preprocessing_params(encoder, encoder_weights or 'imagenet')
+    except ValueError:
+        if not encoder_weights: return dict(IMAGENET_PREPROCESSING)        # a timm model without pretrained statistics
+        raise
+    except Exception as e: raise _weights_error(encoder, encoder_weights, e) from e
+    return check_preprocessing(dict(mean=[float(v) for v in p['mean']], std=[float(v) for v in p['std']],
+                                    input_range=[float(v) for v in p['input_range']], input_space=p['input_space']), encoder)
 
 # %% ../nbs/02a_unet.ipynb #0b9a9cf6
 def l1_loss(pred, gt, valid): return (pred - gt).abs()[valid].mean()
@@ -195,6 +251,7 @@ def load_run(run_dir, tag:str='best', device='cpu') -> tuple[DepthUNet, UNetConf
         tag = 'last'; notes.append(f"{run.name}: no best checkpoint, using the last")
     weights, state, ck = load_checkpoint(run/'checkpoints', tag)
     net, _ = build_model(cfg.encoder, None, cfg.max_depth, cfg.decoder_channels)
+    if cfg.preprocessing is None: cfg = cfg.replace(preprocessing=dict(IMAGENET_PREPROCESSING))   # runs saved before depth_nb 0.3
     try: net.load_state_dict(weights)
     except RuntimeError as e:
         raise ValueError(f"{ck}: its weights do not fit the model {run/'config.json'} describes (encoder {cfg.encoder!r}, decoder "

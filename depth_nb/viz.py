@@ -9,7 +9,8 @@ import numpy as np
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['as_numpy', 'show_depth_grid', 'colorize', 'save_depth_color', 'plot_leaderboard']
+__all__ = ['as_numpy', 'show_depth_grid', 'colorize', 'color_lut', 'depth_to_rgb', 'depth_color_image', 'save_depth_color',
+           'plot_leaderboard']
 
 # %% ../nbs/01c_viz.ipynb #1047c045
 def as_numpy(x) -> np.ndarray:
@@ -48,25 +49,65 @@ def colorize(depth, max_depth:float=10., cmap:str='turbo'):
     rgb = matplotlib.colormaps[cmap](np.clip(as_numpy(depth)/max_depth, 0, 1))[..., :3]
     return torch.from_numpy(rgb).permute(2, 0, 1).float()
 
-def save_depth_color(depth, path, image=None, max_depth:float|None=None, cmap:str='turbo', title:str|None=None):
-    "Write the depth map in colour with a colour bar in metres (the image beside it when given), atomically."
-    import matplotlib.pyplot as plt
+_LUTS = {}
+
+def color_lut(cmap:str='turbo') -> np.ndarray:
+    "A colour map as a `(256, 3)` uint8 table (built once per map)."
+    if cmap not in _LUTS:
+        import matplotlib
+        _LUTS[cmap] = np.round(matplotlib.colormaps[cmap](np.linspace(0, 1, 256))[:, :3]*255).astype(np.uint8)
+    return _LUTS[cmap]
+
+def depth_to_rgb(depth, max_depth:float, cmap:str='turbo') -> np.ndarray:
+    "Depth `(H, W)` in metres as `(H, W, 3)` uint8 colours, 0..`max_depth` over the map (a table lookup); missing depth black."
+    d = np.asarray(depth, np.float32)
+    ok = np.isfinite(d) & (d > 0)
+    idx = np.clip(np.where(ok, d, 0) * (255/max_depth) + 0.5, 0, 255).astype(np.uint8)
+    rgb = color_lut(cmap)[idx]
+    rgb[~ok] = 0
+    return rgb
+
+def _font(size:int):
+    from PIL import ImageFont
+    try: return ImageFont.load_default(size=size)
+    except TypeError: return ImageFont.load_default()             # Pillow < 10.1: the fixed bitmap font
+
+def depth_color_image(depth, image=None, max_depth:float|None=None, cmap:str='turbo', title:str|None=None) -> np.ndarray:
+    "The picture `save_depth_color` writes: [image |] depth in colour | colour bar in metres, with `title` above."
+    from PIL import Image, ImageDraw
+    from matplotlib.ticker import MaxNLocator
     d = np.asarray(depth, np.float32)
     step = max(1, math.ceil(max(d.shape) / 1600))                   # a 24-megapixel photo is drawn at most 1600 px wide
     d = d[::step, ::step]; image = None if image is None else np.asarray(image)[::step, ::step]
-    finite = np.isfinite(d)
+    finite = np.isfinite(d) & (d > 0)
     vmax = max_depth if max_depth else float(np.percentile(d[finite], 99)) if finite.any() else 1.
-    h, w = d.shape; n = 1 if image is None else 2
-    z = max(1., 480/max(h, w))                                   # small frames are drawn larger
-    fig, axs = plt.subplots(1, n, figsize=(n*w*z/100 + 1.2, h*z/100 + 0.5), dpi=100, squeeze=False)
-    if image is not None: axs[0, 0].imshow(image); axs[0, 0].set_axis_off()
-    ax = axs[0, -1]
-    im = ax.imshow(d, cmap=cmap, vmin=0, vmax=vmax); ax.set_axis_off()
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02).set_label('depth (m)')
-    if title: fig.suptitle(title, fontsize=8)
-    try:
-        with atomic_write(path) as tmp: fig.savefig(tmp, format='png', bbox_inches='tight', dpi=100)
-    finally: plt.close(fig)
+    z = max(1, math.ceil(480/max(d.shape)))                         # small frames are drawn larger (whole pixels)
+    panels = [depth_to_rgb(d, vmax, cmap)] if image is None else [np.asarray(image)[..., :3], depth_to_rgb(d, vmax, cmap)]
+    panels = [p.repeat(z, 0).repeat(z, 1) for p in panels]
+    h, w = panels[0].shape[:2]
+    pad, bar, top = 8, 16, (22 if title else 8)
+    font = _font(12)
+    W = len(panels)*(w + pad) + bar + 58
+    canvas = Image.new('RGB', (W, top + h + 24), 'white')
+    for i, p in enumerate(panels): canvas.paste(Image.fromarray(np.ascontiguousarray(p)), (pad + i*(w + pad), top))
+    x0 = pad + len(panels)*(w + pad)
+    strip = color_lut(cmap)[np.linspace(255, 0, h).round().astype(int)][:, None].repeat(bar, 1)
+    canvas.paste(Image.fromarray(np.ascontiguousarray(strip)), (x0, top))
+    draw = ImageDraw.Draw(canvas)
+    for t in MaxNLocator(6).tick_values(0, vmax):
+        if not 0 <= t <= vmax + 1e-9: continue
+        y = top + round((1 - t/vmax)*(h - 1))
+        draw.line([(x0 + bar, y), (x0 + bar + 4, y)], fill='black')
+        draw.text((x0 + bar + 6, y), f"{t:g}", fill='black', font=font, anchor='lm' if hasattr(font, 'getbbox') else None)
+    draw.text((x0, top + h + 10), 'depth (m)', fill='black', font=font)
+    if title: draw.text((pad, 4), title, fill='black', font=font)
+    return np.asarray(canvas)
+
+def save_depth_color(depth, path, image=None, max_depth:float|None=None, cmap:str='turbo', title:str|None=None, fsync:bool=True):
+    "Write the depth map in colour with a colour bar in metres (the image beside it when given), atomically."
+    from PIL import Image
+    pic = depth_color_image(depth, image, max_depth, cmap, title)
+    with atomic_write(path, fsync=fsync) as tmp: Image.fromarray(pic).save(tmp, format='PNG', compress_level=1)
     return path
 
 # %% ../nbs/01c_viz.ipynb #2305b0fd

@@ -2,12 +2,9 @@
 recipe (RGB of each pixel, a 5-tree random forest) on the same training images, both scored on the
 same test images with depth_nb.metrics. Last line: one JSON object.
 
-    python bench/sklearn.py [--data-dir PATH] [--n-train-images 120] [--test-images 60] [--search small]
+    python bench/sklearn_search.py [--data-dir PATH] [--n-train-images 120] [--test-images 60] [--search small]
 """
 import argparse, json, os, sys, time
-# this file is named like the package it benchmarks: keep its folder off the import path
-here = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or '.') != here]
 from depth_nb.train import SklearnConfig, run_sklearn
 
 ap = argparse.ArgumentParser()
