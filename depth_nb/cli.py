@@ -33,7 +33,9 @@ def _eval(cfg, args) -> int:
 def _predict(cfg, args) -> int:
     from depth_nb.evaluation import load_predictor
     from depth_nb.predict import predict_files
-    r = predict_files(args.images, load_predictor(cfg.model, cfg.device, trust_pickle=cfg.trust_pickle), cfg.out, cfg.ply,
+    predictor = load_predictor(cfg.model, cfg.device, trust_pickle=cfg.trust_pickle)
+    if cfg.upsample is not None: predictor.upsample = cfg.upsample          # predict_files refuses one the model cannot do
+    r = predict_files(args.images, predictor, cfg.out, cfg.ply,
                       cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points, threads=cfg.threads)
     print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed ({r['img_per_s']:.1f} images/s)")
     for f, e in r['failed'].items(): print(f"FAILED {f}: {e}", file=sys.stderr)

@@ -5,16 +5,20 @@
 # %% ../nbs/01b_metrics.ipynb #8a70713c
 from __future__ import annotations
 import functools, math
+import numpy as np
 import torch
 import torch.nn.functional as F
+from scipy import ndimage
 
 # %% auto #0
-__all__ = ['METRICS', 'HIGHER_IS_BETTER', 'EIGEN_CROP', 'ALIGNMENTS', 'as_depth_batch', 'valid_mask', 'resize_to',
-           'align_prediction', 'ssim_map', 'DepthMetrics', 'compute_metrics', 'metrics_table']
+__all__ = ['METRICS', 'EXTRA_METRICS', 'HIGHER_IS_BETTER', 'EIGEN_CROP', 'ALIGNMENTS', 'as_depth_batch', 'valid_mask',
+           'resize_to', 'align_prediction', 'ssim_map', 'depth_edges', 'depth_boundary_errors', 'DepthMetrics',
+           'compute_metrics', 'metrics_table']
 
 # %% ../nbs/01b_metrics.ipynb #c959c5fc
 METRICS = ('mse', 'ssim', 'abs_rel', 'sq_rel', 'rmse', 'rmse_log', 'log10', 'silog', 'd1', 'd2', 'd3')
-HIGHER_IS_BETTER = {'ssim', 'd1', 'd2', 'd3'}
+EXTRA_METRICS = ('abs_rel_med', 'dbe_acc', 'dbe_comp')   # median-aligned abs_rel; depth boundary errors (pixels)
+HIGHER_IS_BETTER = {'ssim', 'd1', 'd2', 'd3'}              # the others: lower is better
 EIGEN_CROP = (45, 471, 41, 601)  # rows 45..470, columns 41..600 of a 480x640 NYU frame
 ALIGNMENTS = (None, 'lstsq', 'lstsq_disparity', 'median')
 
@@ -59,6 +63,19 @@ def _lstsq_fit(x, y, m):
     t = (sy - s*sx) / n
     return s[:, None, None], t[:, None, None]
 
+def _lower_medians(x, valid) -> torch.Tensor:
+    "Per-image lower median of `x` `(B, H, W)` over `valid` (0/1 or boolean) and not NaN, as `nanmedian` (NaN for an image without such pixels)."
+    x = x.detach()
+    if x.device.type != 'cpu':
+        return torch.where(valid > 0, x, torch.tensor(float('nan'), dtype=x.dtype, device=x.device)).flatten(1).nanmedian(1).values
+    out = []
+    for xi, vi in zip(x.numpy(), (valid > 0).numpy()):      # np.partition: several times faster than torch's median on the CPU
+        v = xi[vi]
+        if np.isnan(v).any(): v = v[~np.isnan(v)]
+        k = (len(v) - 1)//2
+        out.append(np.partition(v, k)[k] if len(v) else np.nan)
+    return torch.tensor(out, dtype=x.dtype)
+
 def align_prediction(pred:torch.Tensor, gt:torch.Tensor, mask:torch.Tensor, align:str|None,
                      min_depth:float=1e-3, max_depth:float=10.) -> torch.Tensor:
     "Align each image of a relative prediction to `gt` over `mask` (`lstsq`, `lstsq_disparity`, `median`)."
@@ -71,9 +88,7 @@ def align_prediction(pred:torch.Tensor, gt:torch.Tensor, mask:torch.Tensor, alig
         disp = (s*pred.double() + t).clamp_min(1/max_depth)
         return (1/disp).to(pred.dtype)
     if align == 'median':
-        nan = torch.tensor(float('nan'), dtype=pred.dtype, device=pred.device)
-        mg = torch.where(mask, gt, nan).flatten(1).nanmedian(1).values
-        mp = torch.where(mask, pred, nan).flatten(1).nanmedian(1).values
+        mg, mp = _lower_medians(gt, mask), _lower_medians(pred, mask)
         return pred * (mg / mp.clamp_min(1e-12))[:, None, None]
     raise ValueError(f"unknown alignment {align!r}; choose one of {ALIGNMENTS}")
 
@@ -138,6 +153,70 @@ def ssim_map(x:torch.Tensor, y:torch.Tensor, data_range:float, sigma:float=1.5) 
     rows = _ssim_maps(torch.stack([x, d, s, d*d]).view(4, B*H, Wp), data_range, sigma)   # images stacked: rows between them are dropped
     return rows.as_strided((B, H - k + 1, W - k + 1), (H*rows.shape[1], rows.shape[1], 1), rows.storage_offset())
 
+# %% ../nbs/01b_metrics.ipynb #4e6ae487
+def _plane(x, name:str) -> np.ndarray:
+    "`x` (numpy or torch, `(H, W)` or with leading dimensions of size 1) as a 2-D numpy array."
+    if isinstance(x, torch.Tensor): x = x.detach().cpu().numpy()
+    a = np.asarray(x)
+    while a.ndim > 2 and a.shape[0] == 1: a = a[0]
+    if a.ndim != 2: raise ValueError(f"{name} must be one 2-D map (H, W); got shape {a.shape}")
+    return a
+
+def _bbox(m:np.ndarray):
+    "The smallest slice holding every True pixel of `m` (None if there is none)."
+    rows, cols = np.flatnonzero(m.any(1)), np.flatnonzero(m.any(0))
+    return np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] if len(rows) else None
+
+def depth_edges(depth, valid=None, sigma:float=math.sqrt(2), low:float=0.1, high:float=0.2) -> np.ndarray:
+    "Canny edges (boolean `(H, W)`) of `depth` normalised to [0, 1] over its `valid` pixels (default: finite), found only there."
+    from skimage.feature import canny
+    d = _plane(depth, 'depth')
+    if d.dtype == bool or not np.issubdtype(d.dtype, np.number): raise ValueError(f"depth must be a numeric map, not {d.dtype}")
+    v = np.isfinite(d)
+    if valid is not None:
+        vm = _plane(valid, 'valid')
+        if vm.shape != d.shape: raise ValueError(f"valid is {vm.shape} but depth is {d.shape}")
+        v &= vm > 0
+    out, box = np.zeros(d.shape, bool), _bbox(v)
+    if box is None: return out
+    d, v = d[box], v[box]
+    full = bool(v.all())
+    vals = d if full else d[v]
+    lo, hi = float(vals.min()), float(vals.max())
+    if not hi > lo: return out                               # a constant map has no edge
+    x = ((d - lo)*(1/(hi - lo))).astype(np.float32)
+    if not full: x[~v] = 0
+    out[box] = canny(x, sigma, low, high, mask=None if full else v)
+    return out
+
+# %% ../nbs/01b_metrics.ipynb #507209cd
+def _edge_errors(pred_edges:np.ndarray, gt_edges:np.ndarray, max_dist:float=10.) -> dict:
+    "DBE accuracy and completeness (pixels) of boolean edge maps: NaN without ground-truth edges, `max_dist` without a near predicted one."
+    ep, eg = pred_edges, gt_edges
+    if not eg.any(): return dict(dbe_acc=math.nan, dbe_comp=math.nan)
+    box = _bbox(ep | eg)                                     # every edge pixel, so distances to them are exact inside it
+    ep, eg = ep[box], eg[box]
+    to_gt = ndimage.distance_transform_edt(~eg)[ep]          # each predicted edge pixel's distance to the ground truth's edges
+    near = to_gt < max_dist
+    if not near.any(): return dict(dbe_acc=float(max_dist), dbe_comp=float(max_dist))
+    to_pred = ndimage.distance_transform_edt(~ep)[eg]        # and the other way
+    comp = (np.minimum(to_gt, max_dist).sum() + np.minimum(to_pred, max_dist).sum()) / (len(to_gt) + len(to_pred))
+    return dict(dbe_acc=float(to_gt[near].mean()), dbe_comp=float(comp))
+
+def depth_boundary_errors(pred, gt, valid=None, max_dist:float=10.) -> dict:
+    "iBims-1 depth boundary errors of one image (pixels, lower is better): `dict(dbe_acc, dbe_comp)`, both NaN if `gt` has no edge."
+    p, g = _plane(pred, 'pred'), _plane(gt, 'gt')
+    if p.shape != g.shape: raise ValueError(f"pred is {p.shape} but gt is {g.shape}: resize the prediction to the ground truth first")
+    v = np.isfinite(g) & np.isfinite(p)
+    if valid is None: v &= g > 0
+    else:
+        vm = _plane(valid, 'valid')
+        if vm.shape != g.shape: raise ValueError(f"valid is {vm.shape} but gt is {g.shape}")
+        v &= vm > 0
+    eg = depth_edges(g, v)
+    if not eg.any(): return dict(dbe_acc=math.nan, dbe_comp=math.nan)
+    return _edge_errors(depth_edges(p, v), eg, max_dist)
+
 # %% ../nbs/01b_metrics.ipynb #9d442077
 _SUMS = ('n', 'sq', 'abs_rel', 'sq_rel', 'log', 'log_sq', 'abs_log', 'd1', 'd2', 'd3', 'ssim', 'n_ssim')
 
@@ -173,9 +252,23 @@ def _image_sums(pred, gt, valid, min_depth:float, max_depth:float, data_range:fl
     for j in (1, 2, 3): out[f'd{j}'] = s(torch.sub(ratio, 1.25**j, out=d2).clamp_(-e, 0))/-e - holes
     return torch.stack([out[k] for k in _SUMS], 1).double()
 
+@torch.no_grad()
+def _abs_rel_med_sums(pred, gt, valid, min_depth:float, max_depth:float) -> torch.Tensor:
+    "Per-image sums of `abs_rel` over the valid pixels after scaling `pred` by median(gt)/median(pred) (as `align_prediction`)."
+    mg, mp = _lower_medians(gt, valid).to(pred.device), _lower_medians(pred, valid).to(pred.device)
+    p = (pred*(mg/mp.clamp_min(1e-12))[:, None, None]).clamp_(min_depth, max_depth)
+    g = torch.lerp(p, gt, valid)                              # holes: the prediction, so 0 error there
+    return g.sub(p).abs_().div_(g).sum((1, 2)).double()
+
+def _boundary_rows(pred, gt, valid, min_depth:float, max_depth:float) -> torch.Tensor:
+    "`(B, 2)` float64: `dbe_acc`, `dbe_comp` of each image (NaN where the ground truth has no edge), computed with numpy."
+    pred = pred.clamp(min_depth, max_depth).cpu(); gt, valid = gt.cpu(), valid.cpu()
+    rows = [depth_boundary_errors(p, g, v) for p, g, v in zip(pred, gt, valid)]
+    return torch.tensor([[r['dbe_acc'], r['dbe_comp']] for r in rows], dtype=torch.float64).view(-1, 2)
+
 def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_depth:float=1e-3,
-                  max_depth:float=10., data_range:float|None=None) -> dict:
-    "Per-image metrics `(B', n_metrics)` for the images with valid pixels, plus counts of what was excluded."
+                  max_depth:float=10., data_range:float|None=None, boundary:bool=False) -> dict:
+    "Per-image metrics `(B', n_metrics + 1)` (`METRICS`, `abs_rel_med`) and boundary errors `(B', 2)` (or None) for the images with valid pixels, plus counts of what was excluded."
     pred, gt = as_depth_batch(pred, 'pred'), as_depth_batch(gt, 'gt')
     if pred.shape[0] != gt.shape[0]:
         raise ValueError(f"pred and gt hold different numbers of images: {pred.shape[0]} vs {gt.shape[0]} "
@@ -197,6 +290,7 @@ def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_dep
         pred, gt = pred[:, top:r1 + r, left:left + _blur_width(wo)], gt[:, top:r1 + r, left:left + _blur_width(wo)]
     else: wo = gw - 2*r
     sums, n_nonfinite = [torch.zeros(0, len(_SUMS), dtype=torch.float64, device=gt.device)], 0
+    med_sums, dbe = [torch.zeros(0, dtype=torch.float64, device=gt.device)], [torch.zeros(0, 2, dtype=torch.float64)]
     chunk = 1 if gt.device.type == 'cpu' else max(len(gt), 1)   # on the CPU one image at a time (see above)
     for p, g in zip(pred.split(chunk), gt.split(chunk)):
         if not torch.isfinite(g.sum()): g = torch.where((g > min_depth) & (g < max_depth), g, 0)   # NaN, inf: invalid
@@ -206,31 +300,38 @@ def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_dep
             n_nonfinite += int((~torch.isfinite(p) & (valid > 0)).sum())
             p = torch.nan_to_num(p, nan=min_depth, posinf=max_depth, neginf=min_depth)
         if align: p = align_prediction(p, g, valid > 0, align, min_depth, max_depth)
+        med_sums.append(_abs_rel_med_sums(p, g, valid, min_depth, max_depth))
+        if boundary: dbe.append(_boundary_rows(p, g, valid, min_depth, max_depth))
         sums.append(_image_sums(p, g, valid, min_depth, max_depth, data_range or max_depth, wo))
     S = dict(zip(_SUMS, torch.cat(sums).unbind(1)))
+    S['abs_rel_med'], dbe = torch.cat(med_sums), torch.cat(dbe) if boundary else None
     keep = S['n'] > 0
-    if not keep.all(): S = {k: v[keep] for k, v in S.items()}
+    if not keep.all():
+        S = {k: v[keep] for k, v in S.items()}
+        if boundary: dbe = dbe[keep.cpu()]
     n = S['n']
     mse, e_mean, e2_mean = S['sq']/n, S['log']/n, S['log_sq']/n
     rows = dict(mse=mse, abs_rel=S['abs_rel']/n, sq_rel=S['sq_rel']/n, rmse=mse.sqrt(), rmse_log=e2_mean.sqrt(),
                 log10=S['abs_log']/(n*math.log(10)), silog=100*(e2_mean - e_mean**2).clamp_min(0).sqrt(),
-                d1=S['d1']/n, d2=S['d2']/n, d3=S['d3']/n, ssim=S['ssim']/S['n_ssim'].clamp_min(1))
-    table = torch.stack([rows[k] for k in METRICS], 1)
-    return dict(table=table, n_valid=n.long(), n_skipped=int((~keep).sum()), n_pred_nonfinite=n_nonfinite)
+                d1=S['d1']/n, d2=S['d2']/n, d3=S['d3']/n, ssim=S['ssim']/S['n_ssim'].clamp_min(1), abs_rel_med=S['abs_rel_med']/n)
+    table = torch.stack([rows[k] for k in METRICS + ('abs_rel_med',)], 1)
+    return dict(table=table, dbe=dbe, n_valid=n.long(), n_skipped=int((~keep).sum()), n_pred_nonfinite=n_nonfinite)
 
 # %% ../nbs/01b_metrics.ipynb #3aa81527
 class DepthMetrics:
     "Running per-image depth metrics: `update(pred, gt)` batch by batch, then `compute()`."
     def __init__(self, eigen_crop:bool=False, align:str|None=None, min_depth:float=1e-3, max_depth:float=10.,
-                 data_range:float|None=None, keep_per_image:bool=False):
+                 data_range:float|None=None, keep_per_image:bool=False, boundary:bool=True):
         if align not in ALIGNMENTS: raise ValueError(f"unknown alignment {align!r}; choose one of {ALIGNMENTS}")
-        self.kw = dict(eigen_crop=eigen_crop, align=align, min_depth=min_depth, max_depth=max_depth, data_range=data_range)
-        self.keep_per_image = keep_per_image
+        self.kw = dict(eigen_crop=eigen_crop, align=align, min_depth=min_depth, max_depth=max_depth, data_range=data_range,
+                       boundary=boundary)
+        self.keep_per_image, self.boundary = keep_per_image, boundary
         self.reset()
 
     def reset(self):
-        self.sums = torch.zeros(len(METRICS), dtype=torch.float64)
-        self.n_images = self.n_valid = self.n_skipped = self.n_nonfinite = 0
+        self.sums = torch.zeros(len(METRICS) + 1, dtype=torch.float64)          # METRICS, abs_rel_med
+        self.dbe_sums = torch.zeros(2, dtype=torch.float64)                     # dbe_acc, dbe_comp over the images with edges
+        self.n_images = self.n_valid = self.n_skipped = self.n_nonfinite = self.n_boundary = 0
         self.per_image = []
         return self
 
@@ -238,30 +339,40 @@ class DepthMetrics:
     def update(self, pred, gt):
         "Score a batch and add it to the running sums."
         r = _image_metrics(pred, gt, **self.kw)
-        t = r['table'].cpu()
+        t, dbe = r['table'].cpu(), r['dbe']
         self.sums += t.sum(0); self.n_images += len(t)
         self.n_valid += int(r['n_valid'].sum()); self.n_skipped += r['n_skipped']; self.n_nonfinite += r['n_pred_nonfinite']
-        if self.keep_per_image: self.per_image.extend(dict(zip(METRICS, row)) for row in t.tolist())
+        if dbe is not None:
+            scored = ~dbe[:, 0].isnan()
+            self.dbe_sums += dbe[scored].sum(0); self.n_boundary += int(scored.sum())
+        if self.keep_per_image:
+            rows = [dict(zip(METRICS + ('abs_rel_med',), row)) for row in t.tolist()]
+            if dbe is not None:
+                for row, (acc, comp) in zip(rows, dbe.tolist()): row.update(dbe_acc=acc, dbe_comp=comp)
+            self.per_image.extend(rows)
         return self
 
     def compute(self) -> dict:
         "Metrics averaged over the images scored so far, with the counts."
         if self.n_images == 0:
             raise ValueError(f"no image had a valid ground-truth pixel ({self.n_skipped} excluded): nothing to score")
-        avg = (self.sums / self.n_images).tolist()
-        return dict(zip(METRICS, avg), n_images=self.n_images, n_valid_pixels=self.n_valid,
-                    n_images_skipped=self.n_skipped, n_pred_nonfinite=self.n_nonfinite,
-                    align=self.kw['align'] or 'none', eigen_crop=self.kw['eigen_crop'])
+        out = dict(zip(METRICS + ('abs_rel_med',), (self.sums / self.n_images).tolist()))
+        if self.boundary:
+            acc, comp = (self.dbe_sums / self.n_boundary).tolist() if self.n_boundary else (math.nan, math.nan)
+            out.update(dbe_acc=acc, dbe_comp=comp, n_boundary_images=self.n_boundary)
+        return out | dict(n_images=self.n_images, n_valid_pixels=self.n_valid, n_images_skipped=self.n_skipped,
+                          n_pred_nonfinite=self.n_nonfinite, align=self.kw['align'] or 'none', eigen_crop=self.kw['eigen_crop'])
 
 def compute_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_depth:float=1e-3,
-                    max_depth:float=10., data_range:float|None=None) -> dict:
-    "All depth metrics of `pred` against `gt` (per image, then averaged over images)."
-    return DepthMetrics(eigen_crop, align, min_depth, max_depth, data_range).update(pred, gt).compute()
+                    max_depth:float=10., data_range:float|None=None, boundary:bool=True) -> dict:
+    "All depth metrics of `pred` against `gt` (per image, then averaged over images); `boundary`: with the depth boundary errors."
+    return DepthMetrics(eigen_crop, align, min_depth, max_depth, data_range, boundary=boundary).update(pred, gt).compute()
 
 # %% ../nbs/01b_metrics.ipynb #33d22a9e
-def metrics_table(results:dict, metrics=METRICS, digits:int=3):
-    "DataFrame of `{name: compute_metrics(...)}`, one row per model, arrows saying which way is better."
+def metrics_table(results:dict, metrics=None, digits:int=3):
+    "DataFrame of `{name: compute_metrics(...)}`, one row per model, arrows saying which way is better (default columns: `METRICS` and the `EXTRA_METRICS` present)."
     import pandas as pd
+    if metrics is None: metrics = METRICS + tuple(k for k in EXTRA_METRICS if any(k in r for r in results.values()))
     rows = {name: {f"{k} {'↑' if k in HIGHER_IS_BETTER else '↓'}": r.get(k, float('nan')) for k in metrics}
             | {'images': r.get('n_images'), 'align': r.get('align', 'none')} for name, r in results.items()}
     return pd.DataFrame.from_dict(rows, orient='index').round(digits)

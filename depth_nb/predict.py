@@ -18,9 +18,11 @@ from .classic import load_model, predict_depth
 from .viz import save_depth_color
 
 # %% auto #0
-__all__ = ['OUTPUTS', 'ALIGN_FOR', 'PLY_DTYPE', 'Predictor', 'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map',
-           'MapPredictor', 'UNetPredictor', 'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm',
-           'save_depth_png16', 'ply_stride', 'save_ply', 'read_ply', 'PredictConfig', 'output_names', 'predict_files']
+__all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 'PLY_DTYPE', 'Predictor', 'evaluate',
+           'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean', 'guided_filter',
+           'guided_radius', 'guided_upsample', 'upsample_depth', 'UNetPredictor', 'SklearnPredictor',
+           'TransformersPredictor', 'depth_to_mm', 'save_depth_png16', 'ply_stride', 'save_ply', 'read_ply',
+           'PredictConfig', 'output_names', 'predict_files']
 
 # %% ../nbs/03a_predict.ipynb #11ae3e40
 OUTPUTS = ('metric', 'depth', 'disparity')
@@ -37,6 +39,8 @@ class Predictor:
     """What scoring and `depth_nb predict` need from any depth model: `name`, `source`, `output` (metric |
     depth | disparity), `info`, `device`, `dtype`, and `_forward(images (B, H, W, 3) uint8) -> (B, H, W)`."""
     kind = 'model'
+    upsample = 'bilinear'          # how its predictions reach the photo's size: one of `upsamplings`
+    upsamplings = ('bilinear',)    # the ways this kind of model can do it
     @property
     def align(self) -> str|None:
         "The alignment its predictions need before scoring (None for metric models)."
@@ -50,6 +54,7 @@ class Predictor:
 
     def predict(self, images, batch_size:int=4, flip_tta:bool=False):
         "Depth for one image (H x W x 3 uint8 or PIL) or a list of them: float32 CPU tensors at each input's size."
+        _check_upsample(self)
         single = not isinstance(images, (list, tuple))
         imgs = [_as_rgb(im, i) for i, im in enumerate([images] if single else images)]
         out, i = [], 0
@@ -62,6 +67,13 @@ class Predictor:
             out.extend(d.unbind(0)); i = j
         return out[0] if single else out
 
+def _check_upsample(p):
+    "Refuse an `upsample` the predictor `p` cannot do, before any image is read."
+    mode, ok = getattr(p, 'upsample', None), getattr(p, 'upsamplings', None)
+    if ok is not None and mode not in ok:
+        raise ValueError(f"{getattr(p, 'name', p)}: upsample must be one of {ok} for a {getattr(p, 'kind', 'model')} model, got {mode!r}"
+                         + ("" if mode in ('bilinear', 'bicubic', 'guided') else " (bilinear | bicubic | guided)"))
+
 # %% ../nbs/03a_predict.ipynb #b4a7bd32
 def evaluate(predictor:Predictor, ds, n_images:int|None=None, batch_size:int=4, flip_tta:bool=False, align='auto',
              eigen_crop:bool|None=None, max_depth:float=10., keep_per_image:bool=False, progress:bool=False) -> dict:
@@ -69,6 +81,7 @@ def evaluate(predictor:Predictor, ds, n_images:int|None=None, batch_size:int=4, 
     align = predictor.align if align == 'auto' else align
     eigen_crop = protocol_for(ds)['eigen_crop'] if eigen_crop is None else eigen_crop
     if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    _check_upsample(predictor)
     idx = evenly_spaced(len(ds), n_images)
     acc = DepthMetrics(eigen_crop=eigen_crop, align=align, max_depth=max_depth, keep_per_image=keep_per_image)
     it = range(0, len(idx), batch_size)
@@ -83,6 +96,7 @@ def evaluate(predictor:Predictor, ds, n_images:int|None=None, batch_size:int=4, 
     dt = time.perf_counter() - t0
     r = acc.compute()
     r.update(model=predictor.name, source=predictor.source, kind=predictor.kind, output=predictor.output, flip_tta=flip_tta,
+             upsample=getattr(predictor, 'upsample', None),
              seconds=round(dt, 3), ms_per_image=round(1000*dt/len(idx), 1), device=str(predictor.device),
              dtype=str(predictor.dtype).replace('torch.', ''), random_weights=bool(predictor.info.get('random_weights')),
              split=ds.split, n_split=len(ds), partial=len(idx) < len(ds))
@@ -128,20 +142,128 @@ class MapPredictor(Predictor):
         m = F.interpolate(self.map[None, None], size=imgs.shape[1:3], mode='bilinear', align_corners=False)[0, 0]
         return m.expand(len(imgs), *m.shape)
 
+# %% ../nbs/03a_predict.ipynb #5a1e9c02
+UPSAMPLING = ('bilinear', 'bicubic', 'guided')
+GUIDED_RADIUS = 2.          # guided filter window radius, in model pixels (times the upsampling factor)
+GUIDED_EPS = 1e-3           # guided filter regularisation, for a guide in 0..1
+
+def _box_sum(y:torch.Tensor, r:int, dim:int) -> torch.Tensor:
+    "Sums of `y` over the windows `[i - r, i + r]` along `dim`, cut at the ends: differences of cumulative sums."
+    n, c = y.shape[dim], y.cumsum(dim)
+    out, k = torch.empty_like(c), min(r, n - 1)
+    out.narrow(dim, 0, n - k).copy_(c.narrow(dim, k, n - k))                                  # c[min(i + r, n - 1)]
+    if k: out.narrow(dim, n - k, k).copy_(c.narrow(dim, n - 1, 1).expand_as(out.narrow(dim, n - k, k)))
+    if r + 1 < n: out.narrow(dim, r + 1, n - r - 1).sub_(c.narrow(dim, 0, n - r - 1))          # - c[i - r - 1]
+    return out
+
+def box_mean(x:torch.Tensor, r:int) -> torch.Tensor:
+    "Mean of `x` `(B, C, H, W)` over the (2r+1)x(2r+1) window around each pixel (cut at the borders): O(1) a pixel."
+    m = x.mean((2, 3), keepdim=True)                          # centred: the cumulative sums stay small, so float32 is exact enough
+    (H, W), dev = x.shape[-2:], x.device
+    count = lambda n: ((torch.arange(n, device=dev) + r + 1).clamp(max=n) - (torch.arange(n, device=dev) - r).clamp(min=0)).to(x.dtype)
+    return _box_sum(_box_sum(x - m, r, 2), r, 3).div_(count(H)[:, None]*count(W)).add_(m)
+
+def guided_filter(p:torch.Tensor, guide:torch.Tensor, radius:int, eps:float=GUIDED_EPS) -> torch.Tensor:
+    "He et al.'s guided filter of `p` `(B, H, W)` with `guide` `(B, C, H, W)` (C = 1 or 3, values 0..1): `(B, H, W)` float32."
+    if p.ndim != 3 or guide.ndim != 4 or guide.shape[1] not in (1, 3) or p.shape != guide.shape[:1] + guide.shape[2:]:
+        raise ValueError(f"guided_filter: expected p (B, H, W) and guide (B, 1 or 3, H, W) of one size; got {tuple(p.shape)} and {tuple(guide.shape)}")
+    if radius < 1 or eps <= 0: raise ValueError(f"guided_filter: radius must be >= 1 and eps > 0, got {radius}, {eps}")
+    if p.device.type == 'cpu' and len(p) > 1:                # one image at a time: its planes stay in the CPU's caches (2.5x faster)
+        return torch.cat([guided_filter(p[i:i + 1], guide[i:i + 1], radius, eps) for i in range(len(p))])
+    I = guide.to(p.device, torch.float32); I = I - I.mean((2, 3), keepdim=True)   # shifts of I and p change nothing but rounding
+    p = p.float()[:, None]; pm = p.mean((2, 3), keepdim=True); p = p - pm
+    C = I.shape[1]
+    pairs = [(i, j) for i in range(C) for j in range(i, C)]
+    m = box_mean(torch.cat([I, p, I*p] + [I[:, i:i+1]*I[:, j:j+1] for i, j in pairs], 1), radius)
+    mI, mp, mIp, mII = m[:, :C], m[:, C:C+1], m[:, C+1:2*C+1], m[:, 2*C+1:]
+    cov = mIp - mI*mp                                                 # cov(I, p) in each window
+    S = {pr: mII[:, k] - mI[:, pr[0]]*mI[:, pr[1]] + (eps if pr[0] == pr[1] else 0) for k, pr in enumerate(pairs)}
+    if C == 1: a = cov / S[(0, 0)][:, None]
+    else:                                                             # a = (Sigma + eps U)^-1 cov, by the adjugate
+        s00, s01, s02, s11, s12, s22 = (S[k] for k in pairs)
+        i00, i01, i02 = s11*s22 - s12*s12, s02*s12 - s01*s22, s01*s12 - s02*s11
+        i11, i12, i22 = s00*s22 - s02*s02, s01*s02 - s00*s12, s00*s11 - s01*s01
+        det = s00*i00 + s01*i01 + s02*i02
+        c0, c1, c2 = cov.unbind(1)
+        a = torch.stack([i00*c0 + i01*c1 + i02*c2, i01*c0 + i11*c1 + i12*c2, i02*c0 + i12*c1 + i22*c2], 1) / det[:, None]
+    b = mp - (a*mI).sum(1, keepdim=True)
+    ab = box_mean(torch.cat([a, b], 1), radius)                      # every window's fit that covers the pixel, averaged
+    return ((ab[:, :C]*I).sum(1, keepdim=True) + ab[:, C:] + pm)[:, 0]
+
+def _guide(image, depth:torch.Tensor, single:bool) -> torch.Tensor:
+    "`image` (uint8, or float 0..1; channels last, or grey) as a float `(B, C, H, W)` guide on `depth`'s device, checked against `depth` `(B, h, w)`."
+    if isinstance(image, np.ndarray):
+        image = np.ascontiguousarray(image)
+        if not image.flags.writeable: image = image.copy()      # torch warns on read-only memory (a decoded JPEG's)
+    im = torch.as_tensor(image)
+    nd = 2 if single else 3                                   # the depth's dimensions as given: the image has them, + channels or not
+    if im.ndim == nd and not single and im.shape[-1] in (3, 4) and im.shape[0] != depth.shape[0]:
+        raise ValueError(f"image of shape {tuple(im.shape)} looks like one RGB image, but depth holds a batch {tuple(depth.shape)}: "
+                         "pass the images as (B, H, W, 3)")
+    if im.ndim == nd: im = im[..., None]
+    if im.ndim != nd + 1 or im.shape[-1] not in (1, 3):
+        want = '(H, W, 3) or grey (H, W)' if single else '(B, H, W, 3) or grey (B, H, W)'
+        raise ValueError(f"image must be {want} for depth of shape {tuple(depth.shape[1:] if single else depth.shape)}; got shape {tuple(im.shape)}")
+    if single: im = im[None]
+    if im.shape[0] != depth.shape[0]: raise ValueError(f"image holds {im.shape[0]} image(s) but depth holds {depth.shape[0]} map(s)")
+    (H, W), (h, w) = im.shape[1:3], depth.shape[-2:]
+    if H < h or W < w: raise ValueError(f"image is {H}x{W}, smaller than the depth map {h}x{w}: guided upsampling only enlarges")
+    im = im.to(depth.device)
+    if im.dtype == torch.uint8: return im.permute(0, 3, 1, 2).float()/255
+    im = im.float()
+    if not (im.amin() >= 0 and im.amax() <= 1): raise ValueError("a float image must hold values in 0..1 (or pass uint8 0..255)")
+    return im.permute(0, 3, 1, 2)
+
+def guided_radius(depth_hw, image_hw, k:float=GUIDED_RADIUS) -> int:
+    "The guided filter's radius for enlarging `depth_hw` to `image_hw`: `k` model pixels, in photo pixels (at least 1)."
+    s = max(image_hw[0]/depth_hw[0], image_hw[1]/depth_hw[1])
+    return max(1, round(k*s))
+
+def _guided(up:torch.Tensor, low:torch.Tensor, guide:torch.Tensor, radius:int, eps:float) -> torch.Tensor:
+    "`up` `(B, H, W)` (interpolated from `low`) guided-filtered, clamped to the range of each `low` map."
+    lo, hi = low.amin((1, 2), keepdim=True).float(), low.amax((1, 2), keepdim=True).float()
+    return torch.minimum(torch.maximum(guided_filter(up, guide, radius, eps), lo), hi)
+
+def guided_upsample(depth, image, radius:int|None=None, eps:float=GUIDED_EPS) -> torch.Tensor:
+    """`depth` `(h, w)` or `(B, h, w)` at the size of `image` (`(H, W, 3)` or `(B, H, W, 3)`, uint8 or float 0..1; or grey):
+    bicubic, then `guided_filter` with the image as guide (`radius` default: `guided_radius`), clamped to each map's range.
+    float32, on `depth`'s device. The aspect ratios may differ (a model that stretches photos to its size)."""
+    d = torch.as_tensor(depth)
+    if d.ndim not in (2, 3): raise ValueError(f"depth must be (h, w) or (B, h, w), got shape {tuple(d.shape)}")
+    single = d.ndim == 2
+    d = d.float()[None] if single else d.float()
+    g = _guide(image, d, single)
+    H, W = g.shape[-2:]
+    r = guided_radius(d.shape[-2:], (H, W)) if radius is None else radius
+    up = F.interpolate(d[:, None], size=(H, W), mode='bicubic', align_corners=False)[:, 0]
+    out = _guided(up, d, g, r, eps)
+    return out[0] if single else out
+
+def upsample_depth(depth:torch.Tensor, images, mode:str='bicubic') -> torch.Tensor:
+    "`(B, h, w)` depth at the size of `images` `(B, H, W, 3)`: `bilinear`, `bicubic`, or `guided` (`guided_upsample`)."
+    if mode not in UPSAMPLING: raise ValueError(f"upsample must be one of {UPSAMPLING}, got {mode!r}")
+    hw = tuple(images.shape[1:3])
+    if mode == 'guided': return guided_upsample(depth, images)
+    if tuple(depth.shape[-2:]) == hw: return depth.float()
+    return F.interpolate(depth[:, None].float(), size=hw, mode=mode, align_corners=False)[:, 0]
+
 # %% ../nbs/03a_predict.ipynb #be262785
 class UNetPredictor(Predictor):
     "A UNet at its training `size`: a run folder's (`from_run`), or the one being trained."
     kind = 'unet'
+    upsample, upsamplings = 'guided', UPSAMPLING                 # the default: measured by bench/upsample.py
     def __init__(self, net:torch.nn.Module, size, device=None, amp_dtype=None, channels_last:bool=False,
-                 name:str='unet', source:str='', info:dict|None=None, preprocessing:dict|None=None):
+                 name:str='unet', source:str='', info:dict|None=None, preprocessing:dict|None=None, upsample:str|None=None):
+        if upsample is not None: self.upsample = upsample
         self.net, self.size, self.amp_dtype, self.channels_last = net, tuple(size), amp_dtype, channels_last
         self.preprocessing = preprocessing                       # the encoder's input normalisation (None: ImageNet)
         self.device = device or next(net.parameters()).device
         self.dtype, self.output, self.name, self.source = torch.float32, 'metric', name, source
         self.info = dict(kind='unet', notes=[], random_weights=False) | (info or {})
+        _check_upsample(self)
 
     @classmethod
-    def from_run(cls, run_dir, tag:str='best', device='auto'):
+    def from_run(cls, run_dir, tag:str='best', device='auto', upsample:str|None=None):
         "The UNet of a run folder (`depth_nb.train.train`)."
         dev = resolve_device(device)
         net, cfg, info = load_run(run_dir, tag, dev)
@@ -149,7 +271,7 @@ class UNetPredictor(Predictor):
         cl = cfg.channels_last                                   # as the run scored itself: its memory format and precision
         if cl: net = net.to(memory_format=torch.channels_last)
         return cls(net, info['size'], dev, resolve_precision(cfg.precision, dev), cl, name=Path(run_dir).name, source=str(run_dir),
-                   info=info | dict(about=about), preprocessing=cfg.preprocessing)
+                   info=info | dict(about=about), preprocessing=cfg.preprocessing, upsample=upsample)
 
     @torch.inference_mode()
     def _forward(self, imgs:np.ndarray) -> torch.Tensor:
@@ -157,7 +279,7 @@ class UNetPredictor(Predictor):
         if self.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
             pred = self.net.eval()(x).float()
-        return F.interpolate(pred, size=imgs.shape[1:3], mode='bilinear', align_corners=False)[:, 0]
+        return upsample_depth(pred[:, 0], imgs, self.upsample)
 
 # %% ../nbs/03a_predict.ipynb #73aed006
 class SklearnPredictor(Predictor):
@@ -180,15 +302,22 @@ class SklearnPredictor(Predictor):
         return torch.stack([torch.from_numpy(predict_depth(self.model, im, self.spec)) for im in imgs])
 
 # %% ../nbs/03a_predict.ipynb #a682e2a2
-def _to_frame(pred:torch.Tensor, padded_hw, frame_hw, processor) -> torch.Tensor:
-    "Bring `(B, h, w)` model output back to the input frame (undoing DPT's centre padding when there is any)."
+def _to_frame(pred:torch.Tensor, padded_hw, frame_hw, processor, upsample:str='bicubic', images=None) -> torch.Tensor:
+    "Bring `(B, h, w)` model output back to the input frame (undoing DPT's centre padding when there is any); `guided` needs `images`."
     p = processor
+    if upsample not in UPSAMPLING: raise ValueError(f"upsample must be one of {UPSAMPLING}, got {upsample!r}")
+    if upsample == 'guided' and images is None: raise ValueError("guided upsampling needs the images (the guide)")
+    mode = 'bilinear' if upsample == 'bilinear' else 'bicubic'   # bicubic: as transformers' post-processing
+    low, full = pred, tuple(frame_hw)
     if getattr(p, 'do_pad', False) and not getattr(p, 'do_resize', True) and getattr(p, 'size_divisor', None):
         (hp, wp), (h, w) = padded_hw, frame_hw
-        pred = F.interpolate(pred[:, None], size=(hp, wp), mode='bicubic', align_corners=False)[:, 0]
+        full = (hp, wp)                                           # the output covers the padded frame
+        pred = F.interpolate(pred[:, None], size=(hp, wp), mode=mode, align_corners=False)[:, 0]
         top, left = (hp - h)//2, (wp - w)//2
-        return pred[:, top:top + h, left:left + w]
-    return F.interpolate(pred[:, None], size=tuple(frame_hw), mode='bicubic', align_corners=False)[:, 0]   # as transformers' post-processing
+        pred = pred[:, top:top + h, left:left + w]
+    else: pred = F.interpolate(pred[:, None], size=tuple(frame_hw), mode=mode, align_corners=False)[:, 0]
+    if upsample != 'guided': return pred
+    return _guided(pred, low, _guide(images, pred, False), guided_radius(low.shape[-2:], full), GUIDED_EPS)
 
 @dataclass(eq=False)
 class TransformersPredictor(Predictor):
@@ -203,8 +332,12 @@ class TransformersPredictor(Predictor):
     info: dict
     channels_last: bool = False   # NHWC convolutions (faster for the conv parts on CPUs: see bench/pretrained.py)
     compiled: bool = False        # run through torch.compile (the first call compiles: about a minute on 2 cores)
+    upsample: str = 'bicubic'     # bicubic (as transformers) | bilinear | guided: see `guided_upsample`
+    upsamplings = UPSAMPLING
 
-    def __post_init__(self): self._run = torch.compile(self.net) if self.compiled else self.net
+    def __post_init__(self):
+        _check_upsample(self)
+        self._run = torch.compile(self.net) if self.compiled else self.net
 
     def __repr__(self):
         return (f"TransformersPredictor({self.name!r} from {self.source}, {self.net.config.model_type}, output={self.output}, "
@@ -219,10 +352,13 @@ class TransformersPredictor(Predictor):
         out.predicted_depth = out.predicted_depth.float()
         if self.net.config.model_type == 'zoedepth':
             res = self.processor.post_process_depth_estimation(out, source_sizes=[(h, w)]*len(imgs), target_sizes=[(h, w)]*len(imgs))
-            return torch.stack([r['predicted_depth'] for r in res]).float()
+            d = torch.stack([r['predicted_depth'] for r in res]).float()
+            if self.upsample != 'guided': return d
+            low = out.predicted_depth if out.predicted_depth.ndim == 3 else out.predicted_depth[:, 0]
+            return _guided(d, low, _guide(imgs, d, False), guided_radius(low.shape[-2:], (h, w)), GUIDED_EPS)
         pred = out.predicted_depth
         if pred.ndim == 4: pred = pred[:, 0]
-        return _to_frame(pred, tuple(pv.shape[-2:]), (h, w), self.processor)
+        return _to_frame(pred, tuple(pv.shape[-2:]), (h, w), self.processor, self.upsample, imgs)
 
 # %% ../nbs/03a_predict.ipynb #4fcaf60a
 PLY_DTYPE = np.dtype([('x', '<f4'), ('y', '<f4'), ('z', '<f4'), ('red', 'u1'), ('green', 'u1'), ('blue', 'u1')])   # one vertex
@@ -285,6 +421,7 @@ class PredictConfig(Config):
     batch_size: int = 4                  # images per forward pass
     threads: int = 2                     # threads decoding ahead of the model and writing behind it; 0: one image at a time
     flip_tta: bool = False               # average with the mirrored image's prediction
+    upsample: str | None = None          # bilinear | bicubic | guided (depth edges follow the photo's); default: the model's (UNet: guided)
     max_depth: float | None = None       # top of the colour scale in metres (default: 99th percentile)
     device: str = 'auto'                 # auto | cpu | cuda
     trust_pickle: bool = False           # load a legacy pickle (joblib) scikit-learn model: only a file you made yourself
@@ -295,6 +432,8 @@ class PredictConfig(Config):
         if not self.model or not self.out: raise ValueError("--model and --out are required")
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
         if self.max_points < 0: raise ValueError(f"max_points must be 0 (all) or more, got {self.max_points}")
+        if self.upsample is not None and self.upsample not in UPSAMPLING:
+            raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}, got {self.upsample!r}")
         self.intrinsics(); resolve_device(self.device)
         return self
 
@@ -353,6 +492,7 @@ def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|Non
     time). Returns `{'written', 'failed', 'seconds', 'img_per_s'}`."""
     from tqdm.auto import tqdm
     names = output_names(paths)
+    _check_upsample(predictor)
     if predictor.output != 'metric':
         raise ValueError(f"{predictor.name} outputs relative {predictor.output}, not metres: `predict` writes metric depth "
                          f"(use a metric model: a UNet run, a DPT-DINOv2 NYU head, Depth Anything metric, ...)")

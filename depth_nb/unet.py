@@ -17,8 +17,8 @@ from .metrics import ssim_map
 # %% auto #0
 __all__ = ['LOSSES', 'UNetConfig', 'cpu_has_bf16', 'cuda_has_bf16', 'resolve_precision', 'parse_channels', 'DepthUNet',
            'EncoderWeightsUnavailable', 'build_model', 'encoder_preprocessing', 'l1_loss', 'silog_loss', 'grad_loss',
-           'l1_ssim_grad_loss', 'save_checkpoint', 'load_checkpoint', 'unwrap', 'load_run', 'ExportConfig',
-           'export_onnx']
+           'l1_ssim_grad_loss', 'log_grad_match', 'silog_grad_loss', 'save_checkpoint', 'load_checkpoint', 'unwrap',
+           'load_run', 'ExportConfig', 'export_onnx']
 
 # %% ../nbs/02a_unet.ipynb #a736a35f
 @dataclass
@@ -41,7 +41,7 @@ class UNetConfig(Config):
     height: int = 96                     # training height, a multiple of 32 (192 or more on a GPU)
     width: int = 128                     # training width, a multiple of 32 (4:3 with height)
     square: bool = False                 # the original recipe's 224x224 instead
-    loss: str = 'silog'                  # silog | l1 | l1_ssim_grad (DenseDepth-style)
+    loss: str = 'silog'                  # silog | silog_grad (with gradient matching) | l1 | l1_ssim_grad (DenseDepth-style)
     max_depth: float = 10.               # the head's range (metres) and the evaluation's valid range
     data_dir: str | None = None          # None: the synthetic default dataset; else a NYU download
     device: str = 'auto'                 # auto | cpu | cuda | cuda:N
@@ -194,7 +194,21 @@ def l1_ssim_grad_loss(pred, gt, valid, max_depth:float=10.):
     ssim = ssim_map(pred[:, 0], filled[:, 0], max_depth).mean()
     return 0.1*l1_loss(pred, gt, valid) + (1 - ssim).clamp(0, 2)/2 + grad_loss(pred, gt, valid)
 
-LOSSES = dict(l1=l1_loss, silog=silog_loss, l1_ssim_grad=l1_ssim_grad_loss)
+def log_grad_match(pred, gt, valid, scales:int=4):
+    "Mean absolute gradient of the log-depth error over `scales` scales (nearest subsampling by 2 each), valid pairs only."
+    e = torch.where(valid, torch.log(pred.clamp_min(1e-3)) - torch.log(gt.clamp_min(1e-3)), 0.)
+    v = valid.to(e.dtype); tot = e.new_zeros(())
+    for k in range(scales):
+        ek, vk = e[..., ::2**k, ::2**k], v[..., ::2**k, ::2**k]
+        vx, vy = vk[..., :, 1:]*vk[..., :, :-1], vk[..., 1:, :]*vk[..., :-1, :]
+        gx, gy = (ek[..., :, 1:] - ek[..., :, :-1]).abs()*vx, (ek[..., 1:, :] - ek[..., :-1, :]).abs()*vy
+        tot = tot + (gx.sum() + gy.sum())/(vx.sum() + vy.sum()).clamp_min(1)
+    return tot/scales
+
+def silog_grad_loss(pred, gt, valid, weight:float=10.):
+    return silog_loss(pred, gt, valid) + weight*log_grad_match(pred, gt, valid)
+
+LOSSES = dict(l1=l1_loss, silog=silog_loss, l1_ssim_grad=l1_ssim_grad_loss, silog_grad=silog_grad_loss)
 
 # %% ../nbs/02a_unet.ipynb #64675a72
 def _sha256(path, chunk=1 << 20):
