@@ -10,8 +10,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'atomic_write', 'new_path', 'remove_stale_temps',
-           'write_text', 'save_json', 'resolve_device', 'project_root', 'resolve_results_dir', 'evenly_spaced',
-           'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg', 'params_cell', 'check_params']
+           'write_text', 'save_json', 'png_bytes', 'write_png', 'resolve_device', 'project_root', 'resolve_results_dir',
+           'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg', 'params_cell',
+           'check_params']
 
 # %% ../nbs/00_core.ipynb #32fdc0f4
 class DataError(ValueError):
@@ -91,6 +92,32 @@ def write_text(path, text:str) -> Path:
 def save_json(obj, path, indent:int=1) -> Path:
     "Write `obj` as JSON to `path` atomically (values JSON does not know are written as strings)."
     return write_text(path, json.dumps(obj, indent=indent, default=str))
+
+# %% ../nbs/00_core.ipynb #c0ffee02
+def png_bytes(a, level:int=1) -> bytes:
+    "PNG file bytes of `a`: uint8 `(H, W)`, `(H, W, 3)` or `(H, W, 4)`, or uint16 `(H, W)` (16-bit grey); Sub filter, zlib `level`."
+    import zlib, struct
+    a = np.asarray(a)
+    kinds = {(np.dtype(np.uint8), 2): 0, (np.dtype(np.uint8), 3): None, (np.dtype(np.uint16), 2): 0}
+    if (a.dtype, a.ndim) not in kinds or (a.ndim == 3 and a.shape[2] not in (3, 4)) or min(a.shape[:2], default=0) < 1:
+        raise ValueError(f"png_bytes takes uint8 (H, W), (H, W, 3) or (H, W, 4), or uint16 (H, W); got {a.dtype} {a.shape}")
+    h, w = a.shape[:2]
+    colour = {2: 0, 3: 2, 4: 6}[1 if a.ndim == 2 else a.shape[2]] if a.ndim == 3 else 0
+    rows = (a.astype('>u2') if a.dtype == np.uint16 else a).reshape(h, -1).view(np.uint8)
+    bpp = rows.shape[1] // w                                  # bytes per pixel: the Sub filter's distance
+    f = np.empty((h, rows.shape[1] + 1), np.uint8)
+    f[:, 0] = 1                                               # filter type 1 (Sub) on every row
+    f[:, 1:1 + bpp] = rows[:, :bpp]
+    np.subtract(rows[:, bpp:], rows[:, :-bpp], out=f[:, 1 + bpp:])   # modulo 256, as PNG wants
+    def chunk(kind, data): return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+    head = struct.pack('>IIBBBBB', w, h, 16 if a.dtype == np.uint16 else 8, colour, 0, 0, 0)
+    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', head) + chunk(b'IDAT', zlib.compress(f.tobytes(), level)) + chunk(b'IEND', b'')
+
+def write_png(a, path, fsync:bool=True) -> Path:
+    "Write `a` (see `png_bytes`) as a PNG file at `path`, atomically."
+    data = png_bytes(a)
+    with atomic_write(path, fsync=fsync) as tmp: tmp.write_bytes(data)
+    return Path(path)
 
 # %% ../nbs/00_core.ipynb #f6a0b890
 def resolve_device(device:str='auto'):

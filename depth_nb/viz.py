@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 import numpy as np
-from .core import atomic_write
+from .core import write_png
 
 # %% auto #0
 __all__ = ['as_numpy', 'show_depth_grid', 'colorize', 'color_lut', 'depth_to_rgb', 'depth_color_image', 'save_depth_color',
@@ -105,10 +105,7 @@ def depth_color_image(depth, image=None, max_depth:float|None=None, cmap:str='tu
 
 def save_depth_color(depth, path, image=None, max_depth:float|None=None, cmap:str='turbo', title:str|None=None, fsync:bool=True):
     "Write the depth map in colour with a colour bar in metres (the image beside it when given), atomically."
-    from PIL import Image
-    pic = depth_color_image(depth, image, max_depth, cmap, title)
-    with atomic_write(path, fsync=fsync) as tmp: Image.fromarray(pic).save(tmp, format='PNG', compress_level=1)
-    return path
+    return write_png(depth_color_image(depth, image, max_depth, cmap, title), path, fsync=fsync)
 
 # %% ../nbs/01c_viz.ipynb #2305b0fd
 def plot_leaderboard(results:dict, metrics=('abs_rel', 'rmse', 'd1')):
