@@ -12,12 +12,14 @@ for the model rows: resize, forward pass, upsampling; the upsampling alone for t
 - `model/guided r=k*s`, `model/guided log`, `model/guided grey`: the same low-resolution predictions, guided
   with another radius (k model pixels; the default is 2), filtered in log depth (the default filters depth) or
   guided by the grey image (the default: RGB);
+- `model/guided sub=n`: the fast guided filter's window statistics at 1/n of the photo's size (n = 1: the exact
+  filter; the default is `guided_subsample(radius)`), timed on the upsampling alone;
 - `gt/*`: the ground truth area-downsampled to the model's size and upsampled each way: what upsampling alone
   can give back (an upper bound; the model's blur is not there).
 
 Last line: one JSON object.
 
-    python bench/upsample.py [--frames 40] [--run results/s4-main-20ep] [--batch 4] [--radii 1,3] [--threads 1]
+    python bench/upsample.py [--frames 40] [--run results/s4-main-20ep] [--batch 4] [--radii 1,3] [--subsamples 1,2,3,5] [--threads 1]
 """
 import argparse, json, os, time, platform
 from pathlib import Path
@@ -26,12 +28,13 @@ import torch.nn.functional as F
 from depth_nb.core import evenly_spaced
 from depth_nb.data import to_model_input
 from depth_nb.metrics import DepthMetrics
-from depth_nb.predict import UNetPredictor, UPSAMPLING, GUIDED_RADIUS, guided_upsample, guided_radius, upsample_depth
+from depth_nb.predict import UNetPredictor, UPSAMPLING, GUIDED_RADIUS, guided_upsample, guided_radius, guided_subsample, upsample_depth
 from depth_nb.synthetic import render_frame, room_split
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--frames', type=int, default=40); ap.add_argument('--run', default='results/s4-main-20ep')
 ap.add_argument('--batch', type=int, default=4); ap.add_argument('--radii', default='1,3', help='other radii to try, in model pixels')
+ap.add_argument('--subsamples', default='1,2,3,5', help="the fast guided filter's subsampling factors to try (1: exact)")
 ap.add_argument('--threads', type=int, default=1, help='torch threads (1: steady timings on a shared machine)')
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
@@ -81,6 +84,9 @@ s = guided_radius(low.shape[-2:], (480, 640))/GUIDED_RADIUS                  # p
 for k in (float(x) for x in args.radii.split(',') if x):
     preds, ms = timed(lambda: [guided_upsample(l, im, radius=max(1, round(k*s))) for l, im in zip(low, images)])
     score(f"model/guided r={k:g}*s", preds, ms)
+for n in (int(x) for x in args.subsamples.split(',') if x):
+    preds, ms = timed(lambda: [guided_upsample(l, im, subsample=n) for l, im in zip(low, images)])
+    score(f"model/guided sub={n}", preds, ms)
 preds, ms = timed(lambda: [guided_upsample(l.log(), im).exp() for l, im in zip(low, images)])
 score("model/guided log", preds, ms)
 grey = [np.round(im @ np.array([0.299, 0.587, 0.114])).astype(np.uint8) for im in images]     # luma
@@ -92,6 +98,9 @@ small = F.interpolate(gts[:, None], size=net.size, mode='area')[:, 0]
 for u in UPSAMPLING:
     preds, ms = timed(lambda: [upsample_depth(l[None], im[None], u)[0] for l, im in zip(small, images)])
     score(f"gt/{u}", preds, ms)
+for n in (int(x) for x in args.subsamples.split(',') if x):
+    preds, ms = timed(lambda: [guided_upsample(l, im, subsample=n) for l, im in zip(small, images)])
+    score(f"gt/guided sub={n}", preds, ms)
 for k in (float(x) for x in args.radii.split(',') if x):
     preds, ms = timed(lambda: [guided_upsample(l, im, radius=max(1, round(k*s))) for l, im in zip(small, images)])
     score(f"gt/guided r={k:g}*s", preds, ms)
@@ -103,5 +112,6 @@ print(f"guided vs bicubic (model): dbe_acc {b['dbe_acc']:.3f} -> {g['dbe_acc']:.
       f"{time.perf_counter() - t0:.0f} s in all, {torch.get_num_threads()} torch threads, load {os.getloadavg()[0]:.1f}")
 print(json.dumps(dict(bench='upsample', machine=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                       torch_threads=torch.get_num_threads(), run=args.run, tag=tag, frames=len(frames), height=480, width=640,
-                      model_size=list(net.size), radius=guided_radius(net.size, (480, 640)), rows=rows,
+                      model_size=list(net.size), radius=guided_radius(net.size, (480, 640)),
+                      subsample=guided_subsample(guided_radius(net.size, (480, 640))), rows=rows,
                       guided_better=better, seconds=round(time.perf_counter() - t0, 1))))

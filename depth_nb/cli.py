@@ -34,7 +34,7 @@ def _predict(cfg, args) -> int:
     from depth_nb.evaluation import load_predictor
     from depth_nb.predict import predict_files
     predictor = load_predictor(cfg.model, cfg.device, trust_pickle=cfg.trust_pickle)
-    if cfg.upsample is not None: predictor.upsample = cfg.upsample          # predict_files refuses one the model cannot do
+    if cfg.upsample is not None: predictor.upsample = cfg.upsample          # refused here when the model cannot do it
     r = predict_files(args.images, predictor, cfg.out, cfg.ply,
                       cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points, threads=cfg.threads)
     print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed ({r['img_per_s']:.1f} images/s)")

@@ -18,11 +18,11 @@ from .classic import load_model, predict_depth
 from .viz import save_depth_color
 
 # %% auto #0
-__all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 'PLY_DTYPE', 'Predictor', 'evaluate',
-           'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean', 'guided_filter',
-           'guided_radius', 'guided_upsample', 'upsample_depth', 'UNetPredictor', 'SklearnPredictor',
-           'TransformersPredictor', 'depth_to_mm', 'save_depth_png16', 'ply_stride', 'save_ply', 'read_ply',
-           'PredictConfig', 'output_names', 'predict_files']
+__all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 'GUIDED_SUBSAMPLE', 'PLY_DTYPE', 'Predictor',
+           'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean',
+           'guided_filter', 'guided_radius', 'guided_subsample', 'guided_upsample', 'upsample_depth', 'UNetPredictor',
+           'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm', 'save_depth_png16', 'ply_stride', 'save_ply',
+           'read_ply', 'PredictConfig', 'output_names', 'predict_files']
 
 # %% ../nbs/03a_predict.ipynb #11ae3e40
 OUTPUTS = ('metric', 'depth', 'disparity')
@@ -39,8 +39,12 @@ class Predictor:
     """What scoring and `depth_nb predict` need from any depth model: `name`, `source`, `output` (metric |
     depth | disparity), `info`, `device`, `dtype`, and `_forward(images (B, H, W, 3) uint8) -> (B, H, W)`."""
     kind = 'model'
-    upsample = 'bilinear'          # how its predictions reach the photo's size: one of `upsamplings`
+    upsample = 'bilinear'          # how its predictions reach the photo's size: one of `upsamplings` (checked when set)
     upsamplings = ('bilinear',)    # the ways this kind of model can do it
+    def __setattr__(self, name, value):
+        if name == 'upsample': _check_upsample(self, value)   # one check, wherever it is set (a constructor, the CLI, a notebook)
+        super().__setattr__(name, value)
+
     @property
     def align(self) -> str|None:
         "The alignment its predictions need before scoring (None for metric models)."
@@ -54,7 +58,6 @@ class Predictor:
 
     def predict(self, images, batch_size:int=4, flip_tta:bool=False):
         "Depth for one image (H x W x 3 uint8 or PIL) or a list of them: float32 CPU tensors at each input's size."
-        _check_upsample(self)
         single = not isinstance(images, (list, tuple))
         imgs = [_as_rgb(im, i) for i, im in enumerate([images] if single else images)]
         out, i = [], 0
@@ -67,9 +70,9 @@ class Predictor:
             out.extend(d.unbind(0)); i = j
         return out[0] if single else out
 
-def _check_upsample(p):
+def _check_upsample(p, mode):
     "Refuse an `upsample` the predictor `p` cannot do, before any image is read."
-    mode, ok = getattr(p, 'upsample', None), getattr(p, 'upsamplings', None)
+    ok = getattr(p, 'upsamplings', None)
     if ok is not None and mode not in ok:
         raise ValueError(f"{getattr(p, 'name', p)}: upsample must be one of {ok} for a {getattr(p, 'kind', 'model')} model, got {mode!r}"
                          + ("" if mode in ('bilinear', 'bicubic', 'guided') else " (bilinear | bicubic | guided)"))
@@ -81,7 +84,6 @@ def evaluate(predictor:Predictor, ds, n_images:int|None=None, batch_size:int=4, 
     align = predictor.align if align == 'auto' else align
     eigen_crop = protocol_for(ds)['eigen_crop'] if eigen_crop is None else eigen_crop
     if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    _check_upsample(predictor)
     idx = evenly_spaced(len(ds), n_images)
     acc = DepthMetrics(eigen_crop=eigen_crop, align=align, max_depth=max_depth, keep_per_image=keep_per_image)
     it = range(0, len(idx), batch_size)
@@ -146,6 +148,7 @@ class MapPredictor(Predictor):
 UPSAMPLING = ('bilinear', 'bicubic', 'guided')
 GUIDED_RADIUS = 2.          # guided filter window radius, in model pixels (times the upsampling factor)
 GUIDED_EPS = 1e-3           # guided filter regularisation, for a guide in 0..1
+GUIDED_SUBSAMPLE = 2.5      # the fast guided filter's window statistics at 1/s of the photo's size, s = radius / this (0: exact)
 
 def _box_sum(y:torch.Tensor, r:int, dim:int) -> torch.Tensor:
     "Sums of `y` over the windows `[i - r, i + r]` along `dim`, cut at the ends: differences of cumulative sums."
@@ -163,15 +166,23 @@ def box_mean(x:torch.Tensor, r:int) -> torch.Tensor:
     count = lambda n: ((torch.arange(n, device=dev) + r + 1).clamp(max=n) - (torch.arange(n, device=dev) - r).clamp(min=0)).to(x.dtype)
     return _box_sum(_box_sum(x - m, r, 2), r, 3).div_(count(H)[:, None]*count(W)).add_(m)
 
-def guided_filter(p:torch.Tensor, guide:torch.Tensor, radius:int, eps:float=GUIDED_EPS) -> torch.Tensor:
-    "He et al.'s guided filter of `p` `(B, H, W)` with `guide` `(B, C, H, W)` (C = 1 or 3, values 0..1): `(B, H, W)` float32."
+def guided_filter(p:torch.Tensor, guide:torch.Tensor, radius:int, eps:float=GUIDED_EPS, subsample:int=1) -> torch.Tensor:
+    """He et al.'s guided filter of `p` `(B, H, W)` with `guide` `(B, C, H, W)` (C = 1 or 3, values 0..1): `(B, H, W)` float32.
+    `subsample` s > 1: the fast guided filter (He & Sun, 2015): window statistics and the fit at 1/s of the size (area means,
+    radius r/s), its coefficients enlarged bilinearly and applied to the full-size guide: s² times less box filtering."""
     if p.ndim != 3 or guide.ndim != 4 or guide.shape[1] not in (1, 3) or p.shape != guide.shape[:1] + guide.shape[2:]:
         raise ValueError(f"guided_filter: expected p (B, H, W) and guide (B, 1 or 3, H, W) of one size; got {tuple(p.shape)} and {tuple(guide.shape)}")
-    if radius < 1 or eps <= 0: raise ValueError(f"guided_filter: radius must be >= 1 and eps > 0, got {radius}, {eps}")
+    if radius < 1 or eps <= 0 or subsample < 1:
+        raise ValueError(f"guided_filter: radius and subsample must be >= 1 and eps > 0, got {radius}, {subsample}, {eps}")
     if p.device.type == 'cpu' and len(p) > 1:                # one image at a time: its planes stay in the CPU's caches (2.5x faster)
-        return torch.cat([guided_filter(p[i:i + 1], guide[i:i + 1], radius, eps) for i in range(len(p))])
+        return torch.cat([guided_filter(p[i:i + 1], guide[i:i + 1], radius, eps, subsample) for i in range(len(p))])
     I = guide.to(p.device, torch.float32); I = I - I.mean((2, 3), keepdim=True)   # shifts of I and p change nothing but rounding
     p = p.float()[:, None]; pm = p.mean((2, 3), keepdim=True); p = p - pm
+    full, size = I, p.shape[-2:]
+    if subsample > 1:                                         # the statistics at 1/s of the size
+        small = (max(1, round(size[0]/subsample)), max(1, round(size[1]/subsample)))
+        I, p = F.interpolate(I, size=small, mode='area'), F.interpolate(p, size=small, mode='area')
+        radius = max(1, round(radius/subsample))
     C = I.shape[1]
     pairs = [(i, j) for i in range(C) for j in range(i, C)]
     m = box_mean(torch.cat([I, p, I*p] + [I[:, i:i+1]*I[:, j:j+1] for i, j in pairs], 1), radius)
@@ -188,7 +199,8 @@ def guided_filter(p:torch.Tensor, guide:torch.Tensor, radius:int, eps:float=GUID
         a = torch.stack([i00*c0 + i01*c1 + i02*c2, i01*c0 + i11*c1 + i12*c2, i02*c0 + i12*c1 + i22*c2], 1) / det[:, None]
     b = mp - (a*mI).sum(1, keepdim=True)
     ab = box_mean(torch.cat([a, b], 1), radius)                      # every window's fit that covers the pixel, averaged
-    return ((ab[:, :C]*I).sum(1, keepdim=True) + ab[:, C:] + pm)[:, 0]
+    if subsample > 1: ab = F.interpolate(ab, size=size, mode='bilinear', align_corners=False)
+    return ((ab[:, :C]*full).sum(1, keepdim=True) + ab[:, C:] + pm)[:, 0]
 
 def _guide(image, depth:torch.Tensor, single:bool) -> torch.Tensor:
     "`image` (uint8, or float 0..1; channels last, or grey) as a float `(B, C, H, W)` guide on `depth`'s device, checked against `depth` `(B, h, w)`."
@@ -219,14 +231,20 @@ def guided_radius(depth_hw, image_hw, k:float=GUIDED_RADIUS) -> int:
     s = max(image_hw[0]/depth_hw[0], image_hw[1]/depth_hw[1])
     return max(1, round(k*s))
 
-def _guided(up:torch.Tensor, low:torch.Tensor, guide:torch.Tensor, radius:int, eps:float) -> torch.Tensor:
+def guided_subsample(radius:int, k:float=GUIDED_SUBSAMPLE) -> int:
+    "The fast guided filter's subsampling for a window of `radius` photo pixels: `radius / k`, at least 1 (exact)."
+    return max(1, int(radius/k)) if k > 0 else 1
+
+def _guided(up:torch.Tensor, low:torch.Tensor, guide:torch.Tensor, radius:int, eps:float, subsample:int|None=None) -> torch.Tensor:
     "`up` `(B, H, W)` (interpolated from `low`) guided-filtered, clamped to the range of each `low` map."
     lo, hi = low.amin((1, 2), keepdim=True).float(), low.amax((1, 2), keepdim=True).float()
-    return torch.minimum(torch.maximum(guided_filter(up, guide, radius, eps), lo), hi)
+    s = guided_subsample(radius) if subsample is None else subsample
+    return torch.minimum(torch.maximum(guided_filter(up, guide, radius, eps, s), lo), hi)
 
-def guided_upsample(depth, image, radius:int|None=None, eps:float=GUIDED_EPS) -> torch.Tensor:
+def guided_upsample(depth, image, radius:int|None=None, eps:float=GUIDED_EPS, subsample:int|None=None) -> torch.Tensor:
     """`depth` `(h, w)` or `(B, h, w)` at the size of `image` (`(H, W, 3)` or `(B, H, W, 3)`, uint8 or float 0..1; or grey):
-    bicubic, then `guided_filter` with the image as guide (`radius` default: `guided_radius`), clamped to each map's range.
+    bicubic, then `guided_filter` with the image as guide (`radius` default: `guided_radius`; `subsample` default:
+    `guided_subsample`, 1 for the exact filter), clamped to each map's range.
     float32, on `depth`'s device. The aspect ratios may differ (a model that stretches photos to its size)."""
     d = torch.as_tensor(depth)
     if d.ndim not in (2, 3): raise ValueError(f"depth must be (h, w) or (B, h, w), got shape {tuple(d.shape)}")
@@ -236,7 +254,7 @@ def guided_upsample(depth, image, radius:int|None=None, eps:float=GUIDED_EPS) ->
     H, W = g.shape[-2:]
     r = guided_radius(d.shape[-2:], (H, W)) if radius is None else radius
     up = F.interpolate(d[:, None], size=(H, W), mode='bicubic', align_corners=False)[:, 0]
-    out = _guided(up, d, g, r, eps)
+    out = _guided(up, d, g, r, eps, subsample)
     return out[0] if single else out
 
 def upsample_depth(depth:torch.Tensor, images, mode:str='bicubic') -> torch.Tensor:
@@ -254,13 +272,12 @@ class UNetPredictor(Predictor):
     upsample, upsamplings = 'guided', UPSAMPLING                 # the default: measured by bench/upsample.py
     def __init__(self, net:torch.nn.Module, size, device=None, amp_dtype=None, channels_last:bool=False,
                  name:str='unet', source:str='', info:dict|None=None, preprocessing:dict|None=None, upsample:str|None=None):
-        if upsample is not None: self.upsample = upsample
         self.net, self.size, self.amp_dtype, self.channels_last = net, tuple(size), amp_dtype, channels_last
         self.preprocessing = preprocessing                       # the encoder's input normalisation (None: ImageNet)
         self.device = device or next(net.parameters()).device
         self.dtype, self.output, self.name, self.source = torch.float32, 'metric', name, source
         self.info = dict(kind='unet', notes=[], random_weights=False) | (info or {})
-        _check_upsample(self)
+        if upsample is not None: self.upsample = upsample
 
     @classmethod
     def from_run(cls, run_dir, tag:str='best', device='auto', upsample:str|None=None):
@@ -336,7 +353,6 @@ class TransformersPredictor(Predictor):
     upsamplings = UPSAMPLING
 
     def __post_init__(self):
-        _check_upsample(self)
         self._run = torch.compile(self.net) if self.compiled else self.net
 
     def __repr__(self):
@@ -490,7 +506,6 @@ def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|Non
     time). Returns `{'written', 'failed', 'seconds', 'img_per_s'}`."""
     from tqdm.auto import tqdm
     names = output_names(paths)
-    _check_upsample(predictor)
     if predictor.output != 'metric':
         raise ValueError(f"{predictor.name} outputs relative {predictor.output}, not metres: `predict` writes metric depth "
                          f"(use a metric model: a UNet run, a DPT-DINOv2 NYU head, Depth Anything metric, ...)")
