@@ -9,8 +9,9 @@ frame by frame. Last line: one JSON object.
 
     python bench/metrics.py [--frames 654] [--baseline-frames 16] [--rounds 5] [--batch 16] [--threads auto]
 
---threads sets torch's intra-op threads. The default, auto, picks before each round whichever of 1 thread and
-all cores is faster on one batch right now: on a 2-core machine shared with other jobs, a multi-threaded op
+--threads sets torch's threads: with n > 1, depth_nb.metrics scores n images at a time on worker threads, torch
+on one thread each. The default, auto, picks before each round whichever of 1 thread and all cores is faster on
+one batch right now: on a 2-core machine shared with other jobs, a multi-threaded op
 waits for a thread that the OS may have given to another process (milliseconds, at every op), so the second
 core only helps while it is idle. The skimage loop is single-threaded either way.
 """

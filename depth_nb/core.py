@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'atomic_write', 'new_path', 'remove_stale_temps',
+__all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'brief', 'atomic_write', 'new_path', 'remove_stale_temps',
            'write_text', 'save_json', 'png_bytes', 'write_png', 'resolve_device', 'project_root', 'resolve_results_dir',
            'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg', 'params_cell',
            'check_params']
@@ -17,6 +17,14 @@ __all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'atomic_wri
 # %% ../nbs/00_core.ipynb #32fdc0f4
 class DataError(ValueError):
     "A problem with an input file; the message names the file (and row or frame) and what is wrong."
+
+# %% ../nbs/00_core.ipynb #ab5e1c02
+def brief(e, limit:int=500) -> str:
+    "The first line of exception (or text) `e`, cut at a word with '…' beyond `limit` characters."
+    s = (str(e).strip().splitlines() or [''])[0].strip() or type(e).__name__
+    if len(s) <= limit: return s
+    i = s.rfind(' ', 0, limit + 1)                            # the last word break within the limit
+    return (s[:i] if i > limit//2 else s[:limit]).rstrip(' ,;:') + '…'
 
 # %% ../nbs/00_core.ipynb #cde1569f
 def _umask() -> int:

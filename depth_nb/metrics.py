@@ -5,6 +5,7 @@
 # %% ../nbs/01b_metrics.ipynb #8a70713c
 from __future__ import annotations
 import functools, math
+from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -255,17 +256,37 @@ def _image_sums(pred, gt, valid, min_depth:float, max_depth:float, data_range:fl
 
 @torch.no_grad()
 def _abs_rel_med_sums(pred, gt, valid, min_depth:float, max_depth:float) -> torch.Tensor:
-    "Per-image sums of `abs_rel` over the valid pixels after scaling `pred` by median(gt)/median(pred) (as `align_prediction`)."
-    mg, mp = _lower_medians(gt, valid).to(pred.device), _lower_medians(pred, valid).to(pred.device)
-    p = (pred*(mg/mp.clamp_min(1e-12))[:, None, None]).clamp_(min_depth, max_depth)
-    g = torch.lerp(p, gt, valid)                              # holes: the prediction, so 0 error there
-    return g.sub(p).abs_().div_(g).sum((1, 2)).double()
+    "Per-image sums of `abs_rel` over the valid pixels after scaling `pred` (finite) by median(gt)/median(pred) (as `align_prediction`)."
+    if pred.device.type != 'cpu':
+        mg, mp = _lower_medians(gt, valid), _lower_medians(pred, valid)
+        p = (pred*(mg/mp.clamp_min(1e-12))[:, None, None]).clamp_(min_depth, max_depth)
+        g = torch.lerp(p, gt, valid)                          # holes: the prediction, so 0 error there
+        return g.sub(p).abs_().div_(g).sum((1, 2)).double()
+    out = []                                                  # on the CPU: numpy, on the valid pixels only
+    for pi, gi, vi in zip(pred.numpy(), gt.numpy(), (valid > 0).numpy()):
+        gv, pv = gi[vi], pi[vi]
+        if not len(gv): out.append(0.); continue
+        k = (len(gv) - 1)//2                                  # lower medians, of partially sorted copies
+        q = pv*(np.partition(gv, k)[k]/max(np.partition(pv, k)[k], 1e-12))
+        np.clip(q, min_depth, max_depth, out=q); np.subtract(gv, q, out=q); np.abs(q, out=q); q /= gv
+        out.append(float(q.sum()))
+    return torch.tensor(out, dtype=torch.float64)
 
 def _boundary_rows(pred, gt, valid, min_depth:float, max_depth:float) -> torch.Tensor:
     "`(B, 2)` float64: `dbe_acc`, `dbe_comp` of each image (NaN where the ground truth has no edge), computed with numpy."
     pred = pred.clamp(min_depth, max_depth).cpu(); gt, valid = gt.cpu(), valid.cpu()
     rows = [depth_boundary_errors(p, g, v) for p, g, v in zip(pred, gt, valid)]
     return torch.tensor([[r['dbe_acc'], r['dbe_comp']] for r in rows], dtype=torch.float64).view(-1, 2)
+
+def _map_images(f, *args) -> list:
+    """`[f(*a) for a in zip(*args)]`, on the CPU threads: with `n = torch.get_num_threads() > 1` (and more than one
+    item), `n` worker threads each run whole items with torch on one thread, restored afterwards."""
+    items, n = list(zip(*args)), torch.get_num_threads()
+    if n == 1 or len(items) < 2: return [f(*a) for a in items]
+    torch.set_num_threads(1)
+    try:
+        with ThreadPoolExecutor(min(n, len(items))) as pool: return list(pool.map(lambda a: f(*a), items))
+    finally: torch.set_num_threads(n)
 
 def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_depth:float=1e-3,
                   max_depth:float=10., data_range:float|None=None, boundary:bool=False) -> dict:
@@ -290,22 +311,26 @@ def _image_metrics(pred, gt, eigen_crop:bool=False, align:str|None=None, min_dep
         top, left, wo = r0 - r, c0 - r, c1 - c0
         pred, gt = pred[:, top:r1 + r, left:left + _blur_width(wo)], gt[:, top:r1 + r, left:left + _blur_width(wo)]
     else: wo = gw - 2*r
-    sums, n_nonfinite = [torch.zeros(0, len(_SUMS), dtype=torch.float64, device=gt.device)], 0
-    med_sums, dbe = [torch.zeros(0, dtype=torch.float64, device=gt.device)], [torch.zeros(0, 2, dtype=torch.float64)]
-    chunk = 1 if gt.device.type == 'cpu' else max(len(gt), 1)   # on the CPU one image at a time (see above)
-    for p, g in zip(pred.split(chunk), gt.split(chunk)):
+    def score(p, g):
+        "Sums, abs_rel_med sums, boundary rows and non-finite count of the images `p`, `g`."
         if not torch.isfinite(g.sum()): g = torch.where((g > min_depth) & (g < max_depth), g, 0)   # NaN, inf: invalid
         valid = (g - min_depth).mul_(max_depth - g).clamp_(0, 1).ceil_()   # 1. where min_depth < gt < max_depth, else 0.
         if eigen_crop: valid[:, :r0 - top] = 0; valid[:, r1 - top:] = 0; valid[:, :, :c0 - left] = 0; valid[:, :, c1 - left:] = 0
+        nf = 0
         if not torch.isfinite(p.sum()):
-            n_nonfinite += int((~torch.isfinite(p) & (valid > 0)).sum())
+            nf = int((~torch.isfinite(p) & (valid > 0)).sum())
             p = torch.nan_to_num(p, nan=min_depth, posinf=max_depth, neginf=min_depth)
         if align: p = align_prediction(p, g, valid > 0, align, min_depth, max_depth)
-        med_sums.append(_abs_rel_med_sums(p, g, valid, min_depth, max_depth))
-        if boundary: dbe.append(_boundary_rows(p, g, valid, min_depth, max_depth))
-        sums.append(_image_sums(p, g, valid, min_depth, max_depth, data_range or max_depth, wo))
+        return (_image_sums(p, g, valid, min_depth, max_depth, data_range or max_depth, wo),
+                _abs_rel_med_sums(p, g, valid, min_depth, max_depth),
+                _boundary_rows(p, g, valid, min_depth, max_depth) if boundary else torch.zeros(0, 2, dtype=torch.float64), nf)
+    if gt.device.type != 'cpu': parts = [score(pred, gt)]
+    else: parts = _map_images(score, pred.split(1), gt.split(1))       # on the CPU one image at a time (see above)
+    sums, med_sums, dbe, nfs = zip(*parts, (torch.zeros(0, len(_SUMS), dtype=torch.float64, device=gt.device),
+                                            torch.zeros(0, dtype=torch.float64, device=gt.device), torch.zeros(0, 2, dtype=torch.float64), 0))
+    n_nonfinite = sum(nfs)
     S = dict(zip(_SUMS, torch.cat(sums).unbind(1)))
-    S['abs_rel_med'], dbe = torch.cat(med_sums), torch.cat(dbe) if boundary else None
+    S['abs_rel_med'], dbe = torch.cat(med_sums).to(gt.device), torch.cat(dbe) if boundary else None
     keep = S['n'] > 0
     if not keep.all():
         S = {k: v[keep] for k, v in S.items()}

@@ -15,11 +15,11 @@ from .data import to_model_input, protocol_for
 from .metrics import DepthMetrics
 from .unet import load_run, resolve_precision
 from .classic import load_model, predict_depth
-from .viz import save_depth_color
+from .viz import save_depth_color, depth_to_rgb, color_scale
 
 # %% auto #0
-__all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 'GUIDED_SUBSAMPLE', 'PLY_DTYPE', 'Predictor',
-           'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean',
+__all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 'GUIDED_SUBSAMPLE', 'PLY_DTYPE', 'PREVIEWS',
+           'Predictor', 'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean',
            'guided_filter', 'guided_radius', 'guided_subsample', 'guided_upsample', 'upsample_depth', 'UNetPredictor',
            'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm', 'save_depth_png16', 'ply_stride', 'save_ply',
            'read_ply', 'PredictConfig', 'output_names', 'predict_files']
@@ -422,6 +422,8 @@ def read_ply(path) -> np.ndarray:
     return np.frombuffer(raw[end:], dtype=PLY_DTYPE, count=n)
 
 # %% ../nbs/03a_predict.ipynb #86a938f8
+PREVIEWS = ('side', 'depth', 'none')
+
 @dataclass
 class PredictConfig(Config):
     "Settings of `depth_nb predict`: depth files for images."
@@ -437,6 +439,7 @@ class PredictConfig(Config):
     flip_tta: bool = False               # average with the mirrored image's prediction
     upsample: str | None = None          # bilinear | bicubic | guided (depth edges follow the photo's); default: the model's (UNet: guided)
     max_depth: float | None = None       # top of the colour scale in metres (default: 99th percentile)
+    preview: str = 'side'                # colour picture: side (photo | depth, scale in metres) | depth (colour depth alone) | none
     device: str = 'auto'                 # auto | cpu | cuda
     trust_pickle: bool = False           # load a legacy pickle (joblib) scikit-learn model: only a file you made yourself
     max_points: int = 2_000_000          # points in a PLY at most (every k-th row and column beyond; about 15 bytes a point); 0: all
@@ -448,6 +451,7 @@ class PredictConfig(Config):
         if self.max_points < 0: raise ValueError(f"max_points must be 0 (all) or more, got {self.max_points}")
         if self.upsample is not None and self.upsample not in UPSAMPLING:
             raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}, got {self.upsample!r}")
+        if self.preview not in PREVIEWS: raise ValueError(f"preview must be one of {', '.join(PREVIEWS)}, got {self.preview!r}")
         self.intrinsics(); resolve_device(self.device)
         return self
 
@@ -485,11 +489,14 @@ def _decoded(paths, threads:int, ahead:int):
             try: yield p, f.result()
             except Exception as e: yield p, e
 
-def _write(p:Path, img, d:np.ndarray, base:Path, title:str, ply:bool, intrinsics, max_depth, max_points) -> tuple[list, str|None]:
-    "Write one image's outputs (colour PNG, 16-bit PNG, PLY); returns the files and a note for the user."
+def _write(p:Path, img, d:np.ndarray, base:Path, title:str, ply:bool, intrinsics, max_depth, max_points,
+           preview:str='side') -> tuple[list, str|None]:
+    "Write one image's outputs (colour PNG as `preview`, 16-bit PNG, PLY); returns the files and a note for the user."
     if not np.isfinite(d).all(): raise ValueError(f"{p}: the model produced non-finite depth")
-    files = [save_depth_color(d, base.with_name(base.name + '_depth.png'), img, max_depth, title=title),
-             save_depth_png16(d, base.with_name(base.name + '_depth_mm.png'))]
+    color = base.with_name(base.name + '_depth.png')
+    files = ([save_depth_color(d, color, img, max_depth, title=title)] if preview == 'side' else
+             [write_png(depth_to_rgb(d, color_scale(d, max_depth)), color)] if preview == 'depth' else [])
+    files.append(save_depth_png16(d, base.with_name(base.name + '_depth_mm.png')))
     note = None
     if ply:
         s = ply_stride(int((d > 0).sum()), max_points)
@@ -500,11 +507,12 @@ def _write(p:Path, img, d:np.ndarray, base:Path, title:str, ply:bool, intrinsics
 
 def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|None=None, batch_size:int=4,
                   flip_tta:bool=False, max_depth:float|None=None, progress:bool=True, max_points:int|None=2_000_000,
-                  threads:int=2) -> dict:
-    """Depth files for every image of `paths`; bad images are reported and skipped. Images are decoded on `threads` threads
+                  threads:int=2, preview:str='side') -> dict:
+    """Depth files for every image of `paths` (colour picture as `preview`); bad images are reported and skipped. Images are decoded on `threads` threads
     ahead of the model, same-size ones predicted in batches, and files written on `threads` threads behind it (0: one at a
     time). Returns `{'written', 'failed', 'seconds', 'img_per_s'}`."""
     from tqdm.auto import tqdm
+    if preview not in PREVIEWS: raise ValueError(f"preview must be one of {', '.join(PREVIEWS)}, got {preview!r}")
     names = output_names(paths)
     if predictor.output != 'metric':
         raise ValueError(f"{predictor.name} outputs relative {predictor.output}, not metres: `predict` writes metric depth "
@@ -533,7 +541,7 @@ def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|Non
             for p, _ in batch: fail(p, e)
             return
         for (p, img), d in zip(batch, preds):
-            args = (p, img, d.numpy(), out_dir/names[p], f"{p.name} ({predictor.name})", ply, intrinsics, max_depth, max_points)
+            args = (p, img, d.numpy(), out_dir/names[p], f"{p.name} ({predictor.name})", ply, intrinsics, max_depth, max_points, preview)
             if pool is None:
                 try: done(p, _write(*args))
                 except Exception as e: fail(p, e)

@@ -8,7 +8,7 @@ import os, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch
-from .core import Config, resolve_device
+from .core import Config, resolve_device, brief
 from .predict import OUTPUTS, ALIGN_FOR, TransformersPredictor
 from .unet import cuda_has_bf16
 
@@ -211,7 +211,7 @@ def load_depth_model(model, output:str|None=None, device='auto', dtype='auto', c
         raise ValueError(f"{target}: not a depth-estimation model of the transformers library: {e}") from e
     except Exception as e:
         if kind == 'folder': raise ValueError(f"{target}: could not load the model saved there ({type(e).__name__}: "
-                                              f"{str(e).splitlines()[0][:300]})") from e
+                                              f"{brief(e)})") from e
         if isinstance(e, OSError): raise WeightsUnavailable(_no_weights(model, target, offline, cache_dir)) from e
         raise
     n_tensors = len(net.state_dict())

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import Config, atomic_write, save_json, resolve_device
+from .core import Config, atomic_write, save_json, resolve_device, brief
 from .data import train_size, IMAGENET_PREPROCESSING, check_preprocessing
 from .metrics import ssim_map
 
@@ -152,7 +152,7 @@ class EncoderWeightsUnavailable(RuntimeError):
 
 def _weights_error(encoder, weights, e) -> EncoderWeightsUnavailable:
     return EncoderWeightsUnavailable(
-        f"{weights!r} weights for encoder {encoder!r} could not be loaded ({type(e).__name__}: {str(e).splitlines()[0][:200]}). "
+        f"{weights!r} weights for encoder {encoder!r} could not be loaded ({type(e).__name__}: {brief(e)}). "
         f"Either train from scratch: encoder_weights=None (`--encoder_weights None`, papermill `-p encoder_weights None`); "
         f"or download them first on a machine with internet, e.g. `python -c \"import segmentation_models_pytorch as smp; "
         f"smp.Unet('{encoder}', encoder_weights='{weights}')\"`, and copy its Hugging Face cache (~/.cache/huggingface, "
@@ -269,7 +269,7 @@ def load_run(run_dir, tag:str='best', device='cpu') -> tuple[DepthUNet, UNetConf
     try: net.load_state_dict(weights)
     except RuntimeError as e:
         raise ValueError(f"{ck}: its weights do not fit the model {run/'config.json'} describes (encoder {cfg.encoder!r}, decoder "
-                         f"{cfg.decoder_channels}): was config.json edited or copied from another run? ({str(e).splitlines()[0][:150]})") from None
+                         f"{cfg.decoder_channels}): was config.json edited or copied from another run? ({brief(e, 300)})") from None
     info = dict(checkpoint=str(ck), tag=tag, epoch=int(state['epoch']) + 1, epochs=cfg.epochs, notes=notes,
                 encoder=cfg.encoder, size=list(train_size(cfg.height, cfg.width, cfg.square)))
     return net.to(resolve_device(device)).eval(), cfg, info

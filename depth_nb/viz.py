@@ -9,8 +9,8 @@ import numpy as np
 from .core import write_png
 
 # %% auto #0
-__all__ = ['as_numpy', 'show_depth_grid', 'colorize', 'color_lut', 'depth_to_rgb', 'depth_color_image', 'save_depth_color',
-           'plot_leaderboard']
+__all__ = ['as_numpy', 'show_depth_grid', 'overlapping_axes', 'colorize', 'color_lut', 'depth_to_rgb', 'color_scale',
+           'depth_color_image', 'save_depth_color', 'plot_leaderboard']
 
 # %% ../nbs/01c_viz.ipynb #1047c045
 def as_numpy(x) -> np.ndarray:
@@ -22,7 +22,9 @@ def show_depth_grid(images, gts, preds:dict|None=None, max_depth:float=10., max_
     import matplotlib.pyplot as plt
     preds = preds or {}
     n = len(gts); cols = 2 + 2*len(preds)
-    fig, axs = plt.subplots(n, cols, figsize=(2.6*cols, 2.1*n), squeeze=False)
+    # constrained layout gives each colour bar its own strip right of the whole grid (with its labels): a colour
+    # bar that takes its space from some of the columns only shrinks those, and panels and labels overlap
+    fig, axs = plt.subplots(n, cols, figsize=(2.4*cols + 1.4*(1 + bool(preds)), 2.0*n + 0.3), squeeze=False, layout='constrained')
     max_error = max_error or max_depth/5
     for i in range(n):
         img = as_numpy(images[i])
@@ -38,9 +40,16 @@ def show_depth_grid(images, gts, preds:dict|None=None, max_depth:float=10., max_
             if i == 0: axs[i, 2 + 2*j].set_title(name); axs[i, 3 + 2*j].set_title(f'|{name} - gt|')
         if i == 0: axs[i, 0].set_title(titles[0] if titles else 'image'); axs[i, 1].set_title('ground truth')
     for a in axs.flat: a.axis('off')
-    fig.colorbar(dm, ax=axs[:, 1:cols:2] if preds else axs[:, 1], label='depth (m)', shrink=0.8)
-    if preds: fig.colorbar(em, ax=axs[:, 3::2], label='absolute error (m)', shrink=0.8)
+    fig.colorbar(dm, ax=axs, label='depth (m)', shrink=min(1., 0.5 + 0.15*n), aspect=12 + 6*n)
+    if preds: fig.colorbar(em, ax=axs, label='absolute error (m)', shrink=min(1., 0.5 + 0.15*n), aspect=12 + 6*n)
     return fig
+
+def overlapping_axes(fig, tol:float=0.5) -> list:
+    "Pairs of `fig`'s axes (colour bars included) whose boxes, with their titles and labels, intersect once drawn."
+    fig.canvas.draw(); r = fig.canvas.get_renderer()
+    boxes = [(i, a.get_tightbbox(r)) for i, a in enumerate(fig.axes) if a.get_visible()]
+    return [(i, j) for k, (i, a) in enumerate(boxes) for j, b in boxes[k + 1:]
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol]
 
 # %% ../nbs/01c_viz.ipynb #8d0a333e
 def colorize(depth, max_depth:float=10., cmap:str='turbo'):
@@ -68,6 +77,16 @@ def depth_to_rgb(depth, max_depth:float, cmap:str='turbo') -> np.ndarray:
     rgb[bad] = 0
     return rgb
 
+def color_scale(depth, max_depth:float|None=None) -> float:
+    "Top of a colour scale in metres: `max_depth` if given, else the 99th percentile of the map's valid depths (1 if none)."
+    if max_depth: return float(max_depth)
+    d = np.asarray(depth, np.float32)
+    v = d[np.isfinite(d) & (d > 0)]
+    if not len(v): return 1.
+    x = 0.99*(len(v) - 1); i = int(x)                         # np.percentile's linear interpolation, from a partial sort
+    v.partition([i, min(i + 1, len(v) - 1)])
+    return float(v[i] + (x - i)*(v[min(i + 1, len(v) - 1)] - v[i]))
+
 def _font(size:int):
     from PIL import ImageFont
     try: return ImageFont.load_default(size=size)
@@ -80,8 +99,7 @@ def depth_color_image(depth, image=None, max_depth:float|None=None, cmap:str='tu
     d = np.asarray(depth, np.float32)
     step = max(1, math.ceil(max(d.shape) / 1600))                   # a 24-megapixel photo is drawn at most 1600 px wide
     d = d[::step, ::step]; image = None if image is None else np.asarray(image)[::step, ::step]
-    finite = np.isfinite(d) & (d > 0)
-    vmax = max_depth if max_depth else float(np.percentile(d[finite], 99)) if finite.any() else 1.
+    vmax = color_scale(d, max_depth)
     z = max(1, math.ceil(480/max(d.shape)))                         # small frames are drawn larger (whole pixels)
     panels = [depth_to_rgb(d, vmax, cmap)] if image is None else [np.asarray(image)[..., :3], depth_to_rgb(d, vmax, cmap)]
     if z > 1: panels = [p.repeat(z, 0).repeat(z, 1) for p in panels]
