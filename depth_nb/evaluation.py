@@ -76,6 +76,8 @@ def _is_unet_run(p:Path) -> bool:
 
 def load_predictor(model, device='auto', train_ds=None, local_files_only:bool|None=None, trust_pickle:bool=False) -> Predictor:
     "A predictor for `model`: run folder, sklearn folder, transformers folder/preset/hub id, or a baseline name."
+    if model is None: raise ValueError("no model given (`latest_unet_run` finds none until a main-job run has finished: "
+                                       "papermill nbs/02_unet.ipynb results/02_unet.ipynb -p epochs 20)")
     s = str(model); p = Path(s).expanduser()
     if s in BASELINES:
         if train_ds is None: raise ValueError(f"baseline {s!r} needs the training split (train_ds)")
