@@ -258,6 +258,9 @@ def main(argv=None):
             try:
                 ctx = browser.new_context(viewport={'width': 1280, 'height': 900})
                 for k, name in enumerate(names):
+                    cells = json.loads((work/'nbs'/name).read_text())['cells']
+                    if not any(c['cell_type'] == 'code' and ''.join(c['source']).strip() for c in cells):
+                        passed.append(name); print(f"OK   {name} (no code cells: nothing to run)"); continue
                     t0, page, errors = time.time(), ctx.new_page(), []
                     page.on('pageerror', lambda e: errors.append(str(e)))
                     announced = 0

@@ -124,7 +124,7 @@ def _abs_rel(y, p): return float(np.mean(np.abs(y - np.clip(p, 1e-3, None)) / y)
 ABS_REL = make_scorer(_abs_rel, greater_is_better=False)
 
 def _wrap(model, log_target):
-    return TransformedTargetRegressor(model, func=np.log, inverse_func=np.exp) if log_target else model
+    return TransformedTargetRegressor(model, func=np.log, inverse_func=np.exp, check_inverse=False) if log_target else model   # exp(log d) = d: no sample check (it warned on rounding)
 
 def candidates(search:str='small', log_target:bool=True, seed:int=0) -> dict:
     "`{name: (pipeline, param_grid)}` for the grid search."
