@@ -9,6 +9,10 @@ results/jupyterlab_check/<notebook>.png, and reads the saved .ipynb. A notebook 
 on stderr other than the project's own announced warnings (ALLOWED_STDERR below), or when its cells did not run.
 Exit status 1 on any failure.
 
+Cells flagged with one of settings.ini's `tst_flags` (`#| slow`, `#| cuda`, `#| weights`) are skipped as `nbdev_test`
+skips them, unless named with --flags: in the copy they become a markdown line saying so. A user with the weights or
+a GPU runs them; here they would only fail for the missing weights or GPU, or take long.
+
 Needs Chromium (Debian: `apt-get install chromium`) and Playwright (`pip install playwright`; its own browser
 download is not needed: Chromium is driven through `executable_path`). Without them it says so and exits 0, so that
 `.ci/run` passes on a machine without a browser.
@@ -38,6 +42,28 @@ ALLOWED_STDERR = [
 ]
 WARNING_LINE = re.compile(r"^\S.*:\d+: (\w*Warning): (.*)$")
 TQDM_BAR = re.compile(r"\d+%\|.*\||\d+/\d+ \[\d+:\d+|it/s\]|s/it\]|IProgress not found")
+
+def tst_flags() -> list:
+    "settings.ini's `tst_flags`: the cell flags nbdev_test skips unless asked to run them."
+    import configparser
+    cp = configparser.ConfigParser(); cp.read(ROOT/'settings.ini')
+    return cp.get('DEFAULT', 'tst_flags', fallback='').split()
+
+def cell_flags(source:str, known) -> set:
+    "The flags among `known` that a cell's `#|` directive lines carry (as nbdev reads them: `#| slow`, `#|slow`)."
+    return {w for line in source.splitlines() if line.strip().startswith('#|')
+            for w in line.strip()[2:].replace(',', ' ').split() if w in known}
+
+def skip_flagged(nb_path:Path, skip) -> int:
+    "Replace the code cells of `nb_path` flagged with one of `skip` by a markdown line; how many were replaced."
+    nb = json.loads(nb_path.read_text()); n = 0
+    for k, c in enumerate(nb['cells']):
+        if c['cell_type'] == 'code' and (f := cell_flags(''.join(c['source']), skip)):
+            nb['cells'][k] = dict(cell_type='markdown', id=c.get('id', f'skipped{k}'), metadata={},
+                                  source=f"*(a cell flagged `{' '.join(sorted(f))}`: skipped by this check, as nbdev_test skips it)*")
+            n += 1
+    if n: nb_path.write_text(json.dumps(nb, indent=1))
+    return n
 
 def find_chromium():
     for c in ('/usr/bin/chromium', shutil.which('chromium')):
@@ -178,7 +204,7 @@ def run_notebook(page, base, token, work:Path, name:str, timeout:float, index:in
     def check_dialog():
         if (d := dialog_text(page)): raise RuntimeError(f"a dialog is in the way: {d}")
     wait_for(page, 'the kernel to start', lambda: (check_dialog(), status() == 'idle')[1], min(deadline, time.time() + 180),
-             stable=2)
+             poll=0.25, stable=2)
     running = lambda: page.locator(f'{PANEL} .jp-InputArea-prompt', has_text='[*]').count() > 0
     # the run has started once a cell shows [*] or has an execution count (a fast notebook may be done by then)
     started = lambda: running() or status() == 'busy' or page.locator(
@@ -195,7 +221,7 @@ def run_notebook(page, base, token, work:Path, name:str, timeout:float, index:in
             if attempt == 2: raise TimeoutError(what)
             print(f"  note: {name}: {what}; trying again", flush=True)
     wait_for(page, 'the cells to finish', lambda: (check_dialog(), status() == 'idle' and not running())[1], deadline,
-             poll=1, stable=3)
+             poll=0.5, stable=3)
     before = nb.stat().st_mtime_ns
     menu(page, 'File', 'docmanager:save')                            # File > Save Notebook
     wait_for(page, 'the notebook to be saved', lambda: (check_dialog(), nb.stat().st_mtime_ns != before and
@@ -219,7 +245,7 @@ def screenshot(page, path:Path):
     hidden = page.locator(PANEL).first.evaluate(SCROLLER)
     size = page.viewport_size
     page.set_viewport_size({'width': size['width'], 'height': min(16000, size['height'] + max(0, hidden))})
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(700)
     page.locator(PANEL).first.evaluate(SCROLLER)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
@@ -231,6 +257,7 @@ def main(argv=None):
     ap.add_argument('notebooks', nargs='*', help="notebook names in the notebooks folder (default: all but _*.ipynb)")
     ap.add_argument('--timeout', type=float, default=900, help="seconds per notebook (default 900)")
     ap.add_argument('--nbs-dir', type=Path, default=ROOT/'nbs', help="the notebooks folder to copy (default: nbs/)")
+    ap.add_argument('--flags', default='', help="flagged cells to run too, as nbdev_test --flags (e.g. 'slow weights')")
     args = ap.parse_args(argv)
     if (why := skip_reason()):
         print(f"jupyterlab check skipped: {why}"); return 0
@@ -249,6 +276,8 @@ def main(argv=None):
     if objects.is_dir() and shutil.which('git') and not subprocess.run(['git', 'init', '-q', str(work)]).returncode:
         (work/'.git'/'objects'/'info'/'alternates').write_text(f"{objects}\n")
     lab.mkdir()
+    skip = set(tst_flags()) - set(args.flags.replace(',', ' ').split())
+    skipped = {n: skip_flagged(work/'nbs'/n, skip) for n in names}
     failures, passed, proc, base, token, t_all = {}, [], None, None, None, time.time()
     log = open(lab/'jupyterlab.log', 'w')
     try:
@@ -280,7 +309,9 @@ def main(argv=None):
                         if len(problems) > 20: print(f"  ... and {len(problems) - 20} more")
                     else:
                         passed.append(name)
-                        print(f"OK   {name} ({dt:.0f}s" + (f", {announced} announced warning(s) on stderr)" if announced else ")"))
+                        notes = ([f"{skipped[name]} flagged cell(s) skipped"] if skipped[name] else []) + (
+                                 [f"{announced} announced warning(s) on stderr"] if announced else [])
+                        print(f"OK   {name} ({', '.join([f'{dt:.0f}s'] + notes)})")
                     sys.stdout.flush()
             finally: browser.close()
     except Exception as e:

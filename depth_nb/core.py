@@ -184,7 +184,7 @@ def read_image(path, convert:bool=True) -> np.ndarray:
             if im.mode != 'RGB' and not convert:
                 raise DataError(f"{path}: image mode is {im.mode}, expected RGB with 3 channels")
             im = ImageOps.exif_transpose(im)
-            return np.asarray(im if im.mode == 'RGB' else im.convert('RGB'))
+            return np.array(im if im.mode == 'RGB' else im.convert('RGB'))   # a writable array of its own (torch refuses read-only ones)
     except DataError: raise
     except FileNotFoundError: raise DataError(f"{path}: file not found") from None
     except Exception as e: raise DataError(f"{path}: cannot decode image ({type(e).__name__}: {e})") from None
