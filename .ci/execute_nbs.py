@@ -1,0 +1,109 @@
+"""Refresh the notebooks' committed outputs: each notebook run top to bottom as `nbdev_test` runs it, saved in place.
+
+    python .ci/execute_nbs.py [NOTEBOOK ...] [--flags slow] [--retina]
+
+Each notebook (default: every nbs/*.ipynb but _*.ipynb) runs in a fresh Python process, in nbs/, with execnb's
+CaptureShell, the shell nbdev_test uses, at the notebook's own default parameters. The cells nbdev_test skips are
+skipped here too (flagged with settings.ini's `tst_flags` unless named by --flags, `#| eval: false`, and the
+`nbdev_export()` cell); their old outputs are cleared, so no stale output survives a refresh.
+
+A notebook is written back only when every cell ran: an error names the notebook, the cell and the exception, and
+leaves the committed file as it was. The new file replaces the old one atomically (a temporary file beside it, then
+os.replace), then `nbdev_clean` normalises it as for a commit. Figures are PNG at the inline backend's size
+(--retina doubles their resolution and about quadruples their bytes). Each notebook's size is reported against the
+budget of 1.5 MB a notebook and 8 MB for all of them. Exit status 1 if a notebook failed or a budget is exceeded.
+"""
+import argparse, json, os, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NB_BUDGET, ALL_BUDGET = 1.5e6, 8e6
+
+def tst_flags() -> list:
+    "settings.ini's `tst_flags`: the cell flags nbdev_test skips unless asked to run them."
+    import configparser
+    cp = configparser.ConfigParser(); cp.read(ROOT/'settings.ini')
+    return cp.get('DEFAULT', 'tst_flags', fallback='').split()
+
+def directives(source:str) -> dict:
+    "The `#|` directive lines at the top of a cell, as {name: [values]} (nbdev's reading: `#| slow`, `#|eval: false`)."
+    out = {}
+    for line in source.splitlines():
+        s = line.strip()
+        if not s: continue
+        if not s.startswith('#|'): break
+        words = s[2:].split()
+        if words: out[words[0]] = words[1:]
+    return out
+
+def skipped(source:str, skip:set) -> bool:
+    "Whether nbdev_test skips a code cell with this `source`, with `skip` the flags it skips."
+    d = directives(source)
+    return ('nbdev_export' + '(' in source or [v.lower() for v in d.get('eval:', [])][:1] == ['false']
+            or bool(skip & d.keys()))
+
+def run_one(path:Path, skip:set, mpl_format:str) -> int:
+    "Run the notebook at `path` in this process and write it back in place when every cell ran; 0 or 1."
+    from execnb.nbio import read_nb, write_nb
+    from execnb.shell import CaptureShell
+    os.environ.setdefault('MPLBACKEND', 'Agg')
+    nb = read_nb(path)
+    sh = CaptureShell(path, mpl_format=mpl_format)
+    os.chdir(path.parent)
+    sys.path.insert(0, str(ROOT))
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != 'code': continue
+        cell.outputs, cell.execution_count = [], None
+        if not cell.source.strip() or skipped(cell.source, skip): continue
+        sh.cell(cell)
+        if sh.exc:
+            e = sh.exc
+            print(f"{path.name}: cell {i} failed: {type(e).__name__}: {str(e).strip().splitlines()[0][:300] if str(e).strip() else ''}\n"
+                  f"{sh.prettytb(fname=path)[-3000:]}\n{path.name} was left as it was.", file=sys.stderr)
+            return 1
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.stem}.', suffix='.ipynb.tmp', dir=path.parent)
+    os.close(fd)
+    try:
+        write_nb(nb, tmp)
+        json.loads(Path(tmp).read_text())                           # a whole JSON file, or nothing replaces the old one
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp): os.unlink(tmp)
+    return 0
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('notebooks', nargs='*', help="notebook names or paths (default: every nbs/*.ipynb but _*.ipynb)")
+    ap.add_argument('--flags', default='', help="flagged cells to run too, as nbdev_test --flags (e.g. 'slow')")
+    ap.add_argument('--retina', action='store_true', help="figures at twice the resolution (about 4x the bytes)")
+    ap.add_argument('--one', type=Path, help=argparse.SUPPRESS)       # the worker: one notebook, in this process
+    a = ap.parse_args(argv)
+    skip = set(tst_flags()) - set(a.flags.replace(',', ' ').split())
+    fmt = 'retina' if a.retina else 'png'
+    if a.one: return run_one(a.one.resolve(), skip, fmt)
+
+    nbs = ROOT/'nbs'
+    paths = [(Path(n) if Path(n).exists() else nbs/n).resolve() for n in a.notebooks] or sorted(
+        p for p in nbs.glob('*.ipynb') if not p.name.startswith('_'))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing: print(f"execute_nbs: no such notebook: {', '.join(missing)}"); return 1
+    failed, t_all = [], time.time()
+    for p in paths:
+        t0 = time.time()
+        args = [sys.executable, __file__, '--one', str(p), '--flags', a.flags] + (['--retina'] if a.retina else [])
+        if subprocess.run(args, cwd=p.parent).returncode:
+            failed.append(p.name); print(f"FAIL {p.name} ({time.time() - t0:.0f}s): left as it was", flush=True); continue
+        exe = Path(sys.executable).parent/'nbdev_clean'          # the venv's own, else the one on PATH
+        clean = subprocess.run([str(exe) if exe.exists() else 'nbdev_clean', '--fname', str(p)], cwd=ROOT,
+                               capture_output=True, text=True)
+        if clean.returncode: failed.append(p.name); print(f"FAIL {p.name}: nbdev_clean: {clean.stderr[-500:]}"); continue
+        size = p.stat().st_size
+        over = f"  over the {NB_BUDGET/1e6:.1f} MB budget" if size > NB_BUDGET else ''
+        if over: failed.append(p.name)
+        print(f"OK   {p.name} ({time.time() - t0:.0f}s, {size/1e6:.2f} MB){over}", flush=True)
+    total = sum(p.stat().st_size for p in nbs.glob('*.ipynb') if not p.name.startswith('_'))
+    print(f"execute_nbs: {len(paths) - len(failed)} refreshed, {len(failed)} failed in {time.time() - t_all:.0f}s; "
+          f"all notebooks {total/1e6:.2f} MB (budget {ALL_BUDGET/1e6:.0f} MB)")
+    return 1 if failed or total > ALL_BUDGET else 0
+
+if __name__ == '__main__': sys.exit(main())
