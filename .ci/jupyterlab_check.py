@@ -21,6 +21,8 @@ import argparse, json, os, re, secrets, shutil, socket, subprocess, sys, tempfil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT/'.ci'))
+from execute_nbs import tst_flags, directives, skipped     # which cells nbdev_test skips: one reading for both scripts
 SHOTS = ROOT/'results'/'jupyterlab_check'
 
 # The only text allowed on stderr: the warnings the project itself announces (warnings.warn in depth_nb/*.py).
@@ -43,24 +45,14 @@ ALLOWED_STDERR = [
 WARNING_LINE = re.compile(r"^\S.*:\d+: (\w*Warning): (.*)$")
 TQDM_BAR = re.compile(r"\d+%\|.*\||\d+/\d+ \[\d+:\d+|it/s\]|s/it\]|IProgress not found")
 
-def tst_flags() -> list:
-    "settings.ini's `tst_flags`: the cell flags nbdev_test skips unless asked to run them."
-    import configparser
-    cp = configparser.ConfigParser(); cp.read(ROOT/'settings.ini')
-    return cp.get('DEFAULT', 'tst_flags', fallback='').split()
-
-def cell_flags(source:str, known) -> set:
-    "The flags among `known` that a cell's `#|` directive lines carry (as nbdev reads them: `#| slow`, `#|slow`)."
-    return {w for line in source.splitlines() if line.strip().startswith('#|')
-            for w in line.strip()[2:].replace(',', ' ').split() if w in known}
-
 def skip_flagged(nb_path:Path, skip) -> int:
-    "Replace the code cells of `nb_path` flagged with one of `skip` by a markdown line; how many were replaced."
+    "Replace the code cells of `nb_path` that nbdev_test skips (`skip` flags, as `execute_nbs.skipped`) by a markdown line; how many."
     nb = json.loads(nb_path.read_text()); n = 0
     for k, c in enumerate(nb['cells']):
-        if c['cell_type'] == 'code' and (f := cell_flags(''.join(c['source']), skip)):
+        if c['cell_type'] == 'code' and skipped(src := ''.join(c['source']), skip):
+            why = ' '.join(sorted(skip & directives(src).keys())) or src.strip().splitlines()[0][:60]
             nb['cells'][k] = dict(cell_type='markdown', id=c.get('id', f'skipped{k}'), metadata={},
-                                  source=f"*(a cell flagged `{' '.join(sorted(f))}`: skipped by this check, as nbdev_test skips it)*")
+                                  source=f"*(a cell flagged `{why}`: skipped by this check, as nbdev_test skips it)*")
             n += 1
     if n: nb_path.write_text(json.dumps(nb, indent=1))
     return n
