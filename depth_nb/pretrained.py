@@ -146,7 +146,7 @@ def resolve_model(model) -> tuple[str, str, Preset|None]:
                              f"(download one with `hf download <hub id> --local-dir {p}`)")
         return 'folder', str(p), _preset_for_folder(p)
     if s.startswith(('.', '/', '~')) or len(p.parts) > 2 or (len(p.parts) == 2 and Path(p.parts[0]).is_dir()):
-        raise FileNotFoundError(f"{s}: no such model folder (a path, not a hub id: {Path(p.parts[0]).resolve()} exists here)"
+        raise FileNotFoundError(f"{s}: no such model folder (a path, not a hub id: the folder {p.parts[0]}/ exists here)"
                                 if len(p.parts) > 1 and Path(p.parts[0]).is_dir() else f"{s}: no such model folder")
     if s in PRESETS: return 'hub', PRESETS[s].hub_id, PRESETS[s]
     by_id = {pr.hub_id.lower(): pr for pr in PRESETS.values()}
