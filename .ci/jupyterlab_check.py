@@ -269,7 +269,7 @@ def main(argv=None):
         (work/'.git'/'objects'/'info'/'alternates').write_text(f"{objects}\n")
     lab.mkdir()
     skip = set(tst_flags()) - set(args.flags.replace(',', ' ').split())
-    skipped = {n: skip_flagged(work/'nbs'/n, skip) for n in names}
+    n_skipped = {n: skip_flagged(work/'nbs'/n, skip) for n in names}
     failures, passed, proc, base, token, t_all = {}, [], None, None, None, time.time()
     log = open(lab/'jupyterlab.log', 'w')
     try:
@@ -301,7 +301,7 @@ def main(argv=None):
                         if len(problems) > 20: print(f"  ... and {len(problems) - 20} more")
                     else:
                         passed.append(name)
-                        notes = ([f"{skipped[name]} flagged cell(s) skipped"] if skipped[name] else []) + (
+                        notes = ([f"{n_skipped[name]} flagged cell(s) skipped"] if n_skipped[name] else []) + (
                                  [f"{announced} announced warning(s) on stderr"] if announced else [])
                         print(f"OK   {name} ({', '.join([f'{dt:.0f}s'] + notes)})")
                     sys.stdout.flush()
