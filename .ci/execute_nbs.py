@@ -27,15 +27,10 @@ def tst_flags() -> list:
     return cp.get('DEFAULT', 'tst_flags', fallback='').split()
 
 def directives(source:str) -> dict:
-    "The `#|` directive lines at the top of a cell, as {name: [values]} (nbdev's reading: `#| slow`, `#|eval: false`)."
-    out = {}
-    for line in source.splitlines():
-        s = line.strip()
-        if not s: continue
-        if not s.startswith('#|'): break
-        words = s[2:].split()
-        if words: out[words[0]] = words[1:]
-    return out
+    "The `#|` directives at the top of a cell as {name: [values]}, read by nbdev's own parser, as nbdev_test reads them."
+    from execnb.nbio import mk_cell
+    from nbdev.process import extract_directives
+    return extract_directives(mk_cell(source), remove=False)
 
 def skipped(source:str, skip:set) -> bool:
     "Whether nbdev_test skips a code cell with this `source`, with `skip` the flags it skips."
