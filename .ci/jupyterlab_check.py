@@ -5,7 +5,7 @@
 It copies the notebooks (and settings.ini, README.md) into a temporary folder, so the committed notebooks are never
 touched, starts JupyterLab there, and for each notebook: opens it, waits for the kernel, runs Run > Run All Cells,
 waits until the kernel is idle and no cell shows `[*]`, saves with File > Save Notebook, writes a screenshot to
-results/jupyterlab_check/<notebook>.png, and reads the saved .ipynb. A notebook FAILS on an error output, on text
+results/jupyterlab_check/<notebook>.jpg, and reads the saved .ipynb. A notebook FAILS on an error output, on text
 on stderr other than the project's own announced warnings (ALLOWED_STDERR below), or when its cells did not run.
 Exit status 1 on any failure.
 
@@ -17,7 +17,7 @@ Needs Chromium (Debian: `apt-get install chromium`) and Playwright (`pip install
 download is not needed: Chromium is driven through `executable_path`). Without them it says so and exits 0, so that
 `.ci/run` passes on a machine without a browser.
 """
-import argparse, json, os, re, secrets, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, re, secrets, shutil, socket, subprocess, sys, tempfile, threading, time, urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,10 +129,12 @@ def start_lab(work:Path, lab:Path, log):
         f.write_text(json.dumps(value))
     env = dict(os.environ)
     env.pop('MPLBACKEND', None)              # the kernel's own inline backend, as for a user
+    # progress widgets redrawn once a second, not ten times: on 2 cores the browser's redraws slowed the kernel down
+    env.setdefault('TQDM_MININTERVAL', '1')
     cmd = [sys.executable, '-m', 'jupyter', 'lab', '--no-browser', f'--port={port}', '--ServerApp.ip=127.0.0.1',
            f'--ServerApp.token={token}', f'--ServerApp.root_dir={work}', '--ServerApp.port_retries=0',
            f'--LabApp.user_settings_dir={lab/"user-settings"}', f'--LabApp.workspaces_dir={lab/"workspaces"}',
-           '--LabApp.news_url=None'] + (['--allow-root'] if os.geteuid() == 0 else [])
+           '--LabApp.news_url=None', '--LabApp.expose_app_in_browser=True'] + (['--allow-root'] if os.geteuid() == 0 else [])
     proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     t0 = time.time()
@@ -155,9 +157,14 @@ def stop_lab(proc, base, token):
             except ProcessLookupError: pass
 
 def shutdown_kernels(base, token):
-    try:
-        for s in api(base, token, '/api/sessions'): api(base, token, f"/api/sessions/{s['id']}", 'DELETE')
-    except OSError: pass
+    "Shut down the kernels of the sessions open now, on a thread of its own (the next notebook need not wait for it)."
+    try: ids = [s['id'] for s in api(base, token, '/api/sessions')]
+    except OSError: return
+    def delete():
+        for i in ids:
+            try: api(base, token, f"/api/sessions/{i}", 'DELETE')
+            except OSError: pass
+    threading.Thread(target=delete, daemon=True).start()
 
 # ---------------------------------------------------------------------------------------------------- the browser
 PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)'
@@ -186,11 +193,23 @@ def dialog_text(page):
     d = page.locator('.jp-Dialog')
     return d.first.inner_text().replace('\n', ' ')[:200] if d.count() else None
 
-def run_notebook(page, base, token, work:Path, name:str, timeout:float, index:int) -> tuple:
+def open_lab(page, base, token):
+    "JupyterLab loaded once in `page`, with nothing open; later notebooks open in it by command (no page reloads)."
+    page.goto(f"{base}/lab/workspaces/check?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.restored !== undefined", timeout=120_000)
+    page.evaluate("() => window.jupyterapp.restored")
+
+def close_all(page):
+    "Close every open document (the notebook was saved, so nothing asks); its kernel is shut down by the caller."
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('application:close-all'); }")
+    page.wait_for_function(f"() => !document.querySelector('{PANEL}')", timeout=30_000)
+
+def run_notebook(page, base, token, work:Path, name:str, timeout:float) -> tuple:
     "Open, run all, save and photograph `name` (a path under nbs/); `check_outputs` of the saved notebook."
     deadline = time.time() + timeout
     nb = work/'nbs'/name
-    page.goto(f"{base}/lab/workspaces/check{index}/tree/nbs/{name}?token={token}")
+    page.evaluate("async p => { await window.jupyterapp.commands.execute('docmanager:open', {path: p, factory: 'Notebook'}); }",
+                  f"nbs/{name}")
     page.wait_for_selector(f'{PANEL} .jp-Cell', timeout=120_000)
     status = lambda: page.locator(STATUS).first.get_attribute('data-status') if page.locator(STATUS).count() else None
     def check_dialog():
@@ -213,12 +232,12 @@ def run_notebook(page, base, token, work:Path, name:str, timeout:float, index:in
             if attempt == 2: raise TimeoutError(what)
             print(f"  note: {name}: {what}; trying again", flush=True)
     wait_for(page, 'the cells to finish', lambda: (check_dialog(), status() == 'idle' and not running())[1], deadline,
-             poll=0.5, stable=3)
+             poll=0.3, stable=3)
     before = nb.stat().st_mtime_ns
     menu(page, 'File', 'docmanager:save')                            # File > Save Notebook
     wait_for(page, 'the notebook to be saved', lambda: (check_dialog(), nb.stat().st_mtime_ns != before and
              page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty').count() == 0)[1], deadline + 60)
-    screenshot(page, SHOTS/f"{Path(name).stem}.png")
+    screenshot(page, SHOTS/f"{Path(name).stem}.jpg")
     return check_outputs(nb)
 
 # the notebook's scroll container (whichever element that is in this JupyterLab): scrolled to the top, how much is hidden
@@ -237,10 +256,10 @@ def screenshot(page, path:Path):
     hidden = page.locator(PANEL).first.evaluate(SCROLLER)
     size = page.viewport_size
     page.set_viewport_size({'width': size['width'], 'height': min(16000, size['height'] + max(0, hidden))})
-    page.wait_for_timeout(700)
+    page.wait_for_timeout(400)
     page.locator(PANEL).first.evaluate(SCROLLER)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, type='jpeg', quality=70)    # JPEG: a tall page encodes in a fraction of PNG's time
     page.set_viewport_size(size)
 
 # ------------------------------------------------------------------------------------------------------------ main
@@ -278,20 +297,25 @@ def main(argv=None):
             browser = pw.chromium.launch(executable_path=find_chromium(), headless=True)
             try:
                 ctx = browser.new_context(viewport={'width': 1280, 'height': 900})
-                for k, name in enumerate(names):
+                page, errors = ctx.new_page(), []
+                page.on('pageerror', lambda e: errors.append(str(e)))
+                open_lab(page, base, token)
+                for name in names:
                     cells = json.loads((work/'nbs'/name).read_text())['cells']
                     if not any(c['cell_type'] == 'code' and ''.join(c['source']).strip() for c in cells):
                         passed.append(name); print(f"OK   {name} (no code cells: nothing to run)"); continue
-                    t0, page, errors = time.time(), ctx.new_page(), []
-                    page.on('pageerror', lambda e: errors.append(str(e)))
-                    announced = 0
-                    try: problems, announced = run_notebook(page, base, token, work, name, args.timeout, k)
+                    t0, announced = time.time(), 0
+                    errors.clear()
+                    try: problems, announced = run_notebook(page, base, token, work, name, args.timeout)
                     except Exception as e:
                         problems = [f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"]
-                        try: screenshot(page, SHOTS/f"{Path(name).stem}.png")
+                        try: screenshot(page, SHOTS/f"{Path(name).stem}.jpg")
                         except Exception: pass
-                    finally:
-                        page.close(); shutdown_kernels(base, token)
+                    try: close_all(page)
+                    except Exception:                  # a stuck page: a fresh one for the next notebook
+                        page.close(); page = ctx.new_page(); page.on('pageerror', lambda e: errors.append(str(e)))
+                        open_lab(page, base, token)
+                    shutdown_kernels(base, token)
                     for e in errors[:3]: print(f"  note: {name}: a JavaScript error in the page: {e.splitlines()[0][:150]}")
                     dt = time.time() - t0
                     if problems:
