@@ -14,11 +14,15 @@ os.replace), then `nbdev_clean` normalises it as for a commit. Figures are PNG a
 Each notebook's size is reported against the budget of 1.5 MB a notebook and 8 MB for all of them (`output_check.py`
 checks the rest of what the outputs show). Exit status 1 if a notebook failed or a budget is exceeded.
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NB_BUDGET, ALL_BUDGET = 1.5e6, 8e6
+
+def notebooks(folder:Path) -> list:
+    "The project's notebooks in `folder`, sorted: every *.ipynb but the _*.ipynb helpers."
+    return sorted(p for p in Path(folder).glob('*.ipynb') if not p.name.startswith('_'))
 
 def tst_flags() -> list:
     "settings.ini's `tst_flags`: the cell flags nbdev_test skips unless asked to run them."
@@ -68,14 +72,10 @@ def run_one(path:Path, skip:set, mpl_format:str) -> int:
             print(f"{path.name}: cell {i} failed: {type(e).__name__}: {str(e).strip().splitlines()[0][:300] if str(e).strip() else ''}\n"
                   f"{sh.prettytb(fname=path)[-3000:]}\n{path.name} was left as it was.", file=sys.stderr)
             return 1
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.stem}.', suffix='.ipynb.tmp', dir=path.parent)
-    os.close(fd)
-    try:
+    from depth_nb.core import atomic_write
+    with atomic_write(path) as tmp:
         write_nb(nb, tmp)
         json.loads(Path(tmp).read_text())                           # a whole JSON file, or nothing replaces the old one
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.unlink(tmp)
     return 0
 
 def main(argv=None) -> int:
@@ -90,8 +90,7 @@ def main(argv=None) -> int:
     if a.one: return run_one(a.one.resolve(), skip, fmt)
 
     nbs = ROOT/'nbs'
-    paths = [(Path(n) if Path(n).exists() else nbs/n).resolve() for n in a.notebooks] or sorted(
-        p for p in nbs.glob('*.ipynb') if not p.name.startswith('_'))
+    paths = [(Path(n) if Path(n).exists() else nbs/n).resolve() for n in a.notebooks] or notebooks(nbs)
     missing = [str(p) for p in paths if not p.is_file()]
     if missing: print(f"execute_nbs: no such notebook: {', '.join(missing)}"); return 1
     failed, t_all = [], time.time()
@@ -108,7 +107,7 @@ def main(argv=None) -> int:
         if size > NB_BUDGET: failed.append(p.name)
         print(f"{'OVER' if size > NB_BUDGET else 'OK  '} {p.name} ({time.time() - t0:.0f}s, {size/1e6:.2f} MB)"
               + (f": over the {NB_BUDGET/1e6:.1f} MB budget (written all the same)" if size > NB_BUDGET else ''), flush=True)
-    total = sum(p.stat().st_size for p in nbs.glob('*.ipynb') if not p.name.startswith('_'))
+    total = sum(p.stat().st_size for p in notebooks(nbs))
     print(f"execute_nbs: {len(paths) - len(failed)} refreshed, {len(failed)} failed or over budget in {time.time() - t_all:.0f}s; "
           f"all notebooks {total/1e6:.2f} MB (budget {ALL_BUDGET/1e6:.0f} MB)")
     return 1 if failed or total > ALL_BUDGET else 0

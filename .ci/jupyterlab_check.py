@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'.ci'))
-from execute_nbs import tst_flags, directives, skipped     # which cells nbdev_test skips: one reading for both scripts
+from execute_nbs import tst_flags, directives, skipped, notebooks     # which cells nbdev_test skips: one reading for both scripts
 SHOTS = ROOT/'results'/'jupyterlab_check'
 
 # The only text allowed on stderr: the warnings the project itself announces (warnings.warn in depth_nb/*.py).
@@ -275,7 +275,7 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     src = args.nbs_dir.resolve()
-    names = args.notebooks or sorted(p.name for p in src.glob('*.ipynb') if not p.name.startswith('_'))
+    names = args.notebooks or [p.name for p in notebooks(src)]
     missing = [n for n in names if not (src/n).is_file()]
     if missing: print(f"jupyterlab check: no such notebook in {src}: {', '.join(missing)}"); return 1
     tmp = Path(tempfile.mkdtemp(prefix='depth_nb_jlab.'))

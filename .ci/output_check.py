@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'.ci'))
-from execute_nbs import NB_BUDGET, ALL_BUDGET
+from execute_nbs import NB_BUDGET, ALL_BUDGET, notebooks
 from jupyterlab_check import stderr_problems
 
 IMAGES = ('00_synthetic', '01a_dataview', '01b_metrics', '02_unet', '03_classic', '05_evaluation', '06_cli')
@@ -63,9 +63,9 @@ def main(argv=None) -> int:
     ap.add_argument('notebooks', nargs='*', help="notebook names (default: every notebook but _*.ipynb)")
     ap.add_argument('--nbs-dir', type=Path, default=ROOT/'nbs')
     a = ap.parse_args(argv)
-    paths = [a.nbs_dir/n for n in a.notebooks] or sorted(p for p in a.nbs_dir.glob('*.ipynb') if not p.name.startswith('_'))
+    paths = [a.nbs_dir/n for n in a.notebooks] or notebooks(a.nbs_dir)
     problems = [p for path in paths for p in check_notebook(path)]
-    total = sum(p.stat().st_size for p in a.nbs_dir.glob('*.ipynb') if not p.name.startswith('_'))
+    total = sum(p.stat().st_size for p in notebooks(a.nbs_dir))
     if total > ALL_BUDGET: problems.append(f"all notebooks: {total/1e6:.2f} MB, over the {ALL_BUDGET/1e6:.0f} MB budget")
     for p in problems: print("output check:", p)
     print(f"output check: {len(paths)} notebooks, {total/1e6:.2f} MB in all, "
