@@ -8,7 +8,8 @@ run the same compute). Three figures, alternated over --rounds rounds (medians r
   the others are measured in the same rounds and reported under `by_preview`;
 - `sequential_img_per_s`: the same, one image at a time (threads=0; what `predict` did before);
 - `model_img_per_s`: the model alone (`Predictor.predict`: resize, forward pass, resize back) on the same
-  decoded images, in the same batches;
+  decoded images, in the same batches, as many at once as `predict_files` runs (`model_streams`: 2 on a CPU);
+  `one_stream_model_img_per_s`: the same, one batch at a time with all of torch's threads (before streams);
 
 and `overlap = img_per_s / model_img_per_s` (1.0: decoding and writing entirely hidden). Last line: JSON.
 
@@ -21,7 +22,7 @@ from PIL import Image
 from depth_nb.core import save_json, read_image
 from depth_nb.data import open_dataset
 from depth_nb.unet import UNetConfig, build_model, save_checkpoint
-from depth_nb.predict import UNetPredictor, predict_files
+from depth_nb.predict import UNetPredictor, predict_files, predict_batches, model_streams
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--images', type=int, default=200); ap.add_argument('--batch', type=int, default=8)
@@ -46,9 +47,11 @@ try:
     pred = UNetPredictor.from_run(run, tag='last', device='cpu')
     decoded = [read_image(p) for p in photos]
 
-    def model_only():
+    streams = model_streams(pred)
+    def model_only(streams=streams):
         t0 = time.perf_counter()
-        for i in range(0, len(decoded), args.batch): pred.predict(decoded[i:i + args.batch], args.batch)
+        for _, d in predict_batches(pred, ((i, decoded[i:i + args.batch]) for i in range(0, len(decoded), args.batch)), streams):
+            if isinstance(d, Exception): raise d
         return len(decoded)/(time.perf_counter() - t0)
     def end_to_end(threads, k, preview=previews[0]):
         out = tmp/f'out-{threads}-{k}'
@@ -57,11 +60,11 @@ try:
         shutil.rmtree(out)
         return r['img_per_s']
     model_only(); end_to_end(args.threads, -1)                    # warm-up
-    rows = dict(model=[], threaded=[], sequential=[], **{f'preview={p}': [] for p in previews[1:]})
+    rows = dict(model=[], model1=[], threaded=[], sequential=[], **{f'preview={p}': [] for p in previews[1:]})
     for k in range(args.rounds):
-        rows['model'].append(model_only()); rows['threaded'].append(end_to_end(args.threads, k)); rows['sequential'].append(end_to_end(0, k))
+        rows['model'].append(model_only()); rows['model1'].append(model_only(1)); rows['threaded'].append(end_to_end(args.threads, k)); rows['sequential'].append(end_to_end(0, k))
         for p in previews[1:]: rows[f'preview={p}'].append(end_to_end(args.threads, k, p))
-        print(f"round {k + 1}: model {rows['model'][-1]:.1f}, predict_files threads={args.threads} {rows['threaded'][-1]:.1f}, "
+        print(f"round {k + 1}: model {rows['model'][-1]:.1f} ({streams} streams; 1 stream {rows['model1'][-1]:.1f}), predict_files threads={args.threads} {rows['threaded'][-1]:.1f}, "
               f"threads=0 {rows['sequential'][-1]:.1f}" + ''.join(f", preview={p} {rows[f'preview={p}'][-1]:.1f}" for p in previews[1:]) + " img/s")
     med = {k: statistics.median(v) for k, v in rows.items()}
     overlap = statistics.median([t/m for t, m in zip(rows['threaded'], rows['model'])])
@@ -70,12 +73,13 @@ try:
                   for i, p in enumerate(previews)}
     speedup = statistics.median([t/s for t, s in zip(rows['threaded'], rows['sequential'])])
     print(f"{args.images} photos 480x640, {cfg.encoder} UNet at {cfg.height}x{cfg.width}, batch {args.batch}, {torch.get_num_threads()} torch threads: "
-          f"end to end {med['threaded']:.1f} img/s (threads=0: {med['sequential']:.1f}, {speedup:.2f}x); model alone {med['model']:.1f} img/s; "
+          f"end to end {med['threaded']:.1f} img/s (threads=0: {med['sequential']:.1f}, {speedup:.2f}x); model alone {med['model']:.1f} img/s "
+          f"({streams} streams; one batch at a time {med['model1']:.1f}); "
           f"overlap {overlap:.2f} (goal >= 0.8) with preview={previews[0]}")
     for p in previews[1:]: print(f"  preview={p}: end to end {by_preview[p]['img_per_s']:.1f} img/s, overlap {by_preview[p]['overlap']:.2f}")
     print(json.dumps(dict(bench='predict', machine=platform.processor() or platform.machine(), cpus=os.cpu_count(), images=args.images,
                           height=480, width=640, batch=args.batch, threads=args.threads, ply=args.ply, rounds=args.rounds, preview=previews[0],
                           img_per_s=round(med['threaded'], 2), sequential_img_per_s=round(med['sequential'], 2),
-                          model_img_per_s=round(med['model'], 2), overlap=round(overlap, 3), speedup_vs_sequential=round(speedup, 2),
+                          model_img_per_s=round(med['model'], 2), streams=streams, one_stream_model_img_per_s=round(med['model1'], 2), overlap=round(overlap, 3), speedup_vs_sequential=round(speedup, 2),
                           goal=0.8, goal_met=overlap >= 0.8, by_preview=by_preview)))
 finally: shutil.rmtree(tmp, ignore_errors=True)

@@ -37,7 +37,7 @@ def _predict(cfg, args) -> int:
     if cfg.upsample is not None: predictor.upsample = cfg.upsample          # refused here when the model cannot do it
     r = predict_files(args.images, predictor, cfg.out, cfg.ply,
                       cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points, threads=cfg.threads,
-                      preview=cfg.preview)
+                      preview=cfg.preview, streams=cfg.streams)
     print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed ({r['img_per_s']:.1f} images/s)")
     for f, e in r['failed'].items(): print(f"FAILED {f}: {e}", file=sys.stderr)
     return 1 if r['failed'] else 0

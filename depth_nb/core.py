@@ -120,7 +120,7 @@ def png_bytes(a, level:int=1) -> bytes:
     np.subtract(rows[:, bpp:], rows[:, :-bpp], out=f[:, 1 + bpp:])   # modulo 256, as PNG wants
     def chunk(kind, data): return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
     head = struct.pack('>IIBBBBB', w, h, 16 if a.dtype == np.uint16 else 8, colour, 0, 0, 0)
-    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', head) + chunk(b'IDAT', isal_zlib.compress(f.tobytes(), level)) + chunk(b'IEND', b'')
+    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', head) + chunk(b'IDAT', isal_zlib.compress(f, level)) + chunk(b'IEND', b'')
 
 def write_png(a, path, fsync:bool=True) -> Path:
     "Write `a` (see `png_bytes`) as a PNG file at `path`, atomically."

@@ -22,7 +22,7 @@ __all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 
            'Predictor', 'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean',
            'guided_filter', 'guided_radius', 'guided_subsample', 'guided_upsample', 'upsample_depth', 'UNetPredictor',
            'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm', 'save_depth_png16', 'ply_stride', 'save_ply',
-           'read_ply', 'PredictConfig', 'output_names', 'predict_files']
+           'read_ply', 'PredictConfig', 'output_names', 'model_streams', 'predict_batches', 'predict_files']
 
 # %% ../nbs/03a_predict.ipynb #11ae3e40
 OUTPUTS = ('metric', 'depth', 'disparity')
@@ -381,9 +381,11 @@ PLY_DTYPE = np.dtype([('x', '<f4'), ('y', '<f4'), ('z', '<f4'), ('red', 'u1'), (
 
 def depth_to_mm(depth) -> np.ndarray:
     "Metres -> uint16 millimetres (rounded; 0 where depth is missing, not finite or <= 0; clipped at 65535)."
-    d = np.asarray(depth, np.float64)
-    mm = np.where(np.isfinite(d) & (d > 0), np.round(d*1000), 0)
-    return np.clip(mm, 0, 65535).astype(np.uint16)
+    d = np.asarray(depth); d = d if d.dtype == np.float32 else d.astype(np.float64)   # float32 maps stay float32: 3x fewer bytes
+    with np.errstate(over='ignore', invalid='ignore'): mm = d*d.dtype.type(1000)   # in the map's precision
+    mm[~(d > 0) | ~np.isfinite(d)] = 0                         # (d > 0) is False for NaN
+    np.minimum(mm, 65535, out=mm)
+    return np.rint(mm, out=mm).astype(np.uint16)
 
 def save_depth_png16(depth, path) -> Path:
     "Write depth (metres) as a 16-bit PNG in millimetres (atomically; `depth_nb.core.write_png`)."
@@ -436,6 +438,7 @@ class PredictConfig(Config):
     cy: float | None = None              # principal point, pixels from the top
     batch_size: int = 4                  # images per forward pass
     threads: int = 2                     # threads decoding ahead of the model and writing behind it; 0: one image at a time
+    streams: int | None = None           # batches in the model at once (default: 2 on a CPU, each with half the torch threads; 1 on a GPU)
     flip_tta: bool = False               # average with the mirrored image's prediction
     upsample: str | None = None          # bilinear | bicubic | guided (depth edges follow the photo's); default: the model's (UNet: guided)
     max_depth: float | None = None       # top of the colour scale in metres (default: 99th percentile)
@@ -448,6 +451,7 @@ class PredictConfig(Config):
         "Refuse settings that cannot work before any image is read."
         if not self.model or not self.out: raise ValueError("--model and --out are required")
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.streams is not None and self.streams < 1: raise ValueError(f"streams must be at least 1, got {self.streams}")
         if self.max_points < 0: raise ValueError(f"max_points must be 0 (all) or more, got {self.max_points}")
         if self.upsample is not None and self.upsample not in UPSAMPLING:
             raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}, got {self.upsample!r}")
@@ -489,6 +493,38 @@ def _decoded(paths, threads:int, ahead:int):
             try: yield p, f.result()
             except Exception as e: yield p, e
 
+def model_streams(predictor, streams:int|None=None) -> int:
+    """How many batches go through the model at once: `streams` if given; else 2 on a CPU with 2 or more torch threads, each
+    batch with half of them (small convolutions keep 2 threads busy poorly: the default UNet runs 1.3x faster this way on 2
+    cores, `bench/predict.py`), and 1 on a GPU."""
+    if streams is not None:
+        if streams < 1: raise ValueError(f"streams must be at least 1, got {streams}")
+        return streams
+    return 2 if predictor.device.type == 'cpu' and torch.get_num_threads() >= 2 else 1
+
+def predict_batches(predictor, batches, streams:int=1, flip_tta:bool=False):
+    """`(key, depths or the exception raised)` for each `(key, images)` of `batches`, in order, with `streams` batches in the model
+    at once on threads (torch's threads shared out between them meanwhile, and given back when done)."""
+    if streams <= 1:
+        for key, ims in batches:
+            try: yield key, predictor.predict(ims, len(ims), flip_tta)
+            except Exception as e: yield key, e
+        return
+    from concurrent.futures import ThreadPoolExecutor
+    def result(key, fut):
+        try: return key, fut.result()
+        except Exception as e: return key, e
+    n = torch.get_num_threads()
+    torch.set_num_threads(max(1, n // streams))
+    try:
+        with ThreadPoolExecutor(streams, thread_name_prefix='model') as ex:
+            q = collections.deque()
+            for key, ims in batches:
+                q.append((key, ex.submit(predictor.predict, ims, len(ims), flip_tta)))
+                if len(q) >= streams: yield result(*q.popleft())
+            while q: yield result(*q.popleft())
+    finally: torch.set_num_threads(n)
+
 def _write(p:Path, img, d:np.ndarray, base:Path, title:str, ply:bool, intrinsics, max_depth, max_points,
            preview:str='side') -> tuple[list, str|None]:
     "Write one image's outputs (colour PNG as `preview`, 16-bit PNG, PLY); returns the files and a note for the user."
@@ -507,10 +543,10 @@ def _write(p:Path, img, d:np.ndarray, base:Path, title:str, ply:bool, intrinsics
 
 def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|None=None, batch_size:int=4,
                   flip_tta:bool=False, max_depth:float|None=None, progress:bool=True, max_points:int|None=2_000_000,
-                  threads:int=2, preview:str='side') -> dict:
+                  threads:int=2, preview:str='side', streams:int|None=None) -> dict:
     """Depth files for every image of `paths` (colour picture as `preview`); bad images are reported and skipped. Images are decoded on `threads` threads
-    ahead of the model, same-size ones predicted in batches, and files written on `threads` threads behind it (0: one at a
-    time). Returns `{'written', 'failed', 'seconds', 'img_per_s'}`."""
+    ahead of the model, same-size ones predicted in batches (`streams` batches at once, see `model_streams`), and files
+    written on `threads` threads behind it (`threads=0`: one image at a time). Returns `{'written', 'failed', 'seconds', 'img_per_s'}`."""
     from tqdm.auto import tqdm
     if preview not in PREVIEWS: raise ValueError(f"preview must be one of {', '.join(PREVIEWS)}, got {preview!r}")
     names = output_names(paths)
@@ -535,25 +571,26 @@ def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|Non
     from concurrent.futures import ThreadPoolExecutor
     pool = ThreadPoolExecutor(threads, thread_name_prefix='write') if threads > 0 else None
     pending = collections.deque()
-    def predict_batch(batch):
-        try: preds = predictor.predict([im for _, im in batch], batch_size, flip_tta)
-        except Exception as e:
-            for p, _ in batch: fail(p, e)
-            return
-        for (p, img), d in zip(batch, preds):
-            args = (p, img, d.numpy(), out_dir/names[p], f"{p.name} ({predictor.name})", ply, intrinsics, max_depth, max_points, preview)
-            if pool is None:
-                try: done(p, _write(*args))
-                except Exception as e: fail(p, e)
-            else: pending.append((p, pool.submit(_write, *args)))
-        while len(pending) > 2*batch_size: done(*pending.popleft())      # bounded: finished outputs leave memory
-    try:
+    streams = 1 if threads < 1 else model_streams(predictor, streams)
+    def batches():
         batch = []
-        for p, img in _decoded(paths, threads, 2*batch_size):
+        for p, img in _decoded(paths, threads, 2*batch_size*streams):
             if isinstance(img, Exception): fail(p, img); continue
-            if batch and (len(batch) == batch_size or img.shape != batch[0][1].shape): predict_batch(batch); batch = []
+            if batch and (len(batch) == batch_size or img.shape != batch[0][1].shape): yield batch, [im for _, im in batch]; batch = []
             batch.append((p, img))
-        if batch: predict_batch(batch)
+        if batch: yield batch, [im for _, im in batch]
+    try:
+        for batch, preds in predict_batches(predictor, batches(), streams, flip_tta):
+            if isinstance(preds, Exception):
+                for p, _ in batch: fail(p, preds)
+                continue
+            for (p, img), d in zip(batch, preds):
+                args = (p, img, d.numpy(), out_dir/names[p], f"{p.name} ({predictor.name})", ply, intrinsics, max_depth, max_points, preview)
+                if pool is None:
+                    try: done(p, _write(*args))
+                    except Exception as e: fail(p, e)
+                else: pending.append((p, pool.submit(_write, *args)))
+            while len(pending) > 2*batch_size: done(*pending.popleft())      # bounded: finished outputs leave memory
         while pending: done(*pending.popleft())
     finally:
         if pool is not None: pool.shutdown(wait=True)

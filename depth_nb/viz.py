@@ -95,9 +95,34 @@ def _font(size:int):
     try: return ImageFont.load_default(size=size)
     except TypeError: return ImageFont.load_default()             # Pillow < 10.1: the fixed bitmap font
 
+@functools.lru_cache(maxsize=512)
+def _ink(text:str, anchor:str='la', size:int=12) -> tuple[np.ndarray, tuple]:
+    "`text`'s ink as a uint8 mask (255: full) in the project's font, and where its `anchor` lies in the mask (drawn once per text)."
+    from PIL import Image, ImageDraw
+    font, hh, x = _font(size), 2*size + 4, 2                           # 2 px to the left: some glyphs reach left of the pen
+    w = math.ceil(font.getlength(text)) + 4 if hasattr(font, 'getlength') else 7*len(text) + 4
+    y = hh//2 if anchor == 'lm' else 0
+    im = Image.new('L', (w, hh))
+    ImageDraw.Draw(im).text((x, y), text, fill=255, font=font, anchor=anchor if hasattr(font, 'getbbox') else None)
+    return np.asarray(im), (x, y)
+
+def _write_text(canvas:np.ndarray, text:str, x:int, y:int, anchor:str='la'):
+    "Black `text` on the white part of `canvas` (H, W, 3) with its `anchor` ('la': left top, 'lm': left middle) at `(x, y)`, in place."
+    m, (dx, dy) = _ink(text, anchor)
+    y0, x0 = y - dy, x - dx
+    r0, c0 = max(0, -y0), max(0, -x0)
+    r1, c1 = min(m.shape[0], canvas.shape[0] - y0), min(m.shape[1], canvas.shape[1] - x0)
+    if r1 <= r0 or c1 <= c0: return
+    region = canvas[y0 + r0:y0 + r1, x0 + c0:x0 + c1]
+    np.minimum(region, (255 - m[r0:r1, c0:c1])[..., None], out=region)     # black over white: what PIL's blending gives
+
+@functools.lru_cache(maxsize=32)
+def _color_bar(h:int, width:int, cmap:str) -> np.ndarray:
+    "A vertical colour bar `(h, width, 3)`: the top of the scale at the top."
+    return np.ascontiguousarray(np.broadcast_to(color_lut(cmap)[np.linspace(255, 0, h).round().astype(int)][:, None], (h, width, 3)))
+
 def depth_color_image(depth, image=None, max_depth:float|None=None, cmap:str='turbo', title:str|None=None) -> np.ndarray:
     "The picture `save_depth_color` writes: [image |] depth in colour | colour bar in metres, with `title` above."
-    from PIL import Image, ImageDraw
     from matplotlib.ticker import MaxNLocator
     d = np.asarray(depth, np.float32)
     step = max(1, math.ceil(max(d.shape) / 1600))                   # a 24-megapixel photo is drawn at most 1600 px wide
@@ -108,22 +133,19 @@ def depth_color_image(depth, image=None, max_depth:float|None=None, cmap:str='tu
     if z > 1: panels = [p.repeat(z, 0).repeat(z, 1) for p in panels]
     h, w = panels[0].shape[:2]
     pad, bar, top = 8, 16, (22 if title else 8)
-    font = _font(12)
     W = len(panels)*(w + pad) + bar + 58
-    canvas = np.full((top + h + 24, W, 3), 255, np.uint8)          # laid out in numpy: one copy of each panel
+    canvas = np.full((top + h + 24, W, 3), 255, np.uint8)          # laid out in numpy: one copy of each panel, text from cached masks
     for i, p in enumerate(panels): canvas[top:top + h, pad + i*(w + pad):pad + i*(w + pad) + w] = p
     x0 = pad + len(panels)*(w + pad)
-    canvas[top:top + h, x0:x0 + bar] = color_lut(cmap)[np.linspace(255, 0, h).round().astype(int)][:, None]
-    canvas = Image.fromarray(canvas)
-    draw = ImageDraw.Draw(canvas)
+    canvas[top:top + h, x0:x0 + bar] = _color_bar(h, bar, cmap)
     for t in MaxNLocator(6).tick_values(0, vmax):
         if not 0 <= t <= vmax + 1e-9: continue
         y = top + round((1 - t/vmax)*(h - 1))
-        draw.line([(x0 + bar, y), (x0 + bar + 4, y)], fill='black')
-        draw.text((x0 + bar + 6, y), f"{t:g}", fill='black', font=font, anchor='lm' if hasattr(font, 'getbbox') else None)
-    draw.text((x0, top + h + 10), 'depth (m)', fill='black', font=font)
-    if title: draw.text((pad, 4), title, fill='black', font=font)
-    return np.asarray(canvas)
+        canvas[y, x0 + bar:x0 + bar + 5] = 0
+        _write_text(canvas, f"{t:g}", x0 + bar + 6, y, 'lm')
+    _write_text(canvas, 'depth (m)', x0, top + h + 10)
+    if title: _write_text(canvas, title, pad, 4)
+    return canvas
 
 def save_depth_color(depth, path, image=None, max_depth:float|None=None, cmap:str='turbo', title:str|None=None, fsync:bool=True):
     "Write the depth map in colour with a colour bar in metres (the image beside it when given), atomically."
