@@ -9,10 +9,8 @@ For each notebook (default: every nbs/*.ipynb but _*.ipynb) it reports:
 - text on stderr other than the project's announced warnings (the JupyterLab check's reading of stderr);
 - a path of the machine that ran it (/tmp/, /home/, /root/, a virtual environment, the checkout's own path);
 - a notebook over 1.5 MB, or all of them over 8 MB.
-Exit status 1 on any problem. `.ci/execute_nbs.py` writes the outputs this checks.
-
-Not run by `.ci/run` yet: the notebooks are committed without outputs, so it would only report that. Run it on a
-refreshed copy to see what still stands in the way (machine paths printed by examples, figures missing, sizes).
+Exit status 1 on any problem. `.ci/execute_nbs.py` writes the outputs this checks; `.ci/run` runs this check on the
+notebooks as committed (before the JupyterLab check, which saves the notebooks it runs).
 """
 import argparse, json, re, sys
 from pathlib import Path

@@ -14,8 +14,9 @@ def _rank0() -> bool: return int(os.environ.get('RANK', '0')) == 0
 
 def _train(cfg, args) -> int:
     from depth_nb.train import train
+    from depth_nb.core import shown
     run = train(cfg, verbose=_rank0())
-    if _rank0(): print(f"run folder: {run}")
+    if _rank0(): print(f"run folder: {shown(run)}")
     return 0
 
 def _eval(cfg, args) -> int:

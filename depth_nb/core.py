@@ -11,8 +11,8 @@ import numpy as np
 # %% auto #0
 __all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'brief', 'atomic_write', 'new_path', 'remove_stale_temps',
            'write_text', 'save_json', 'png_bytes', 'write_png', 'resolve_device', 'project_root', 'resolve_results_dir',
-           'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg', 'params_cell',
-           'check_params']
+           'shown', 'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg',
+           'params_cell', 'check_params']
 
 # %% ../nbs/00_core.ipynb #32fdc0f4
 class DataError(ValueError):
@@ -154,6 +154,16 @@ def resolve_results_dir(results_dir) -> Path:
     p = Path(results_dir).expanduser()
     if p.is_absolute(): return p
     return (project_root() or Path.cwd())/p
+
+def shown(path) -> str:
+    """`path` as messages show it: relative to the current folder when it lies in the same checkout (`../results/...` from
+    `nbs/`), `~/...` below the home folder, else as given. Printed outputs then name no folder of the machine that ran them."""
+    p = Path(path).expanduser().absolute()
+    root = project_root()
+    if root is not None and p.is_relative_to(root): return os.path.relpath(p)
+    home = Path.home()
+    if p.is_relative_to(home): return str(Path('~')/p.relative_to(home))
+    return str(path)
 
 # %% ../nbs/00_core.ipynb #0427afd9
 def evenly_spaced(total:int, n:int|None) -> np.ndarray:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import Config, atomic_write, evenly_spaced, nyu_intrinsics, read_image, resolve_device, write_png
+from .core import Config, atomic_write, evenly_spaced, nyu_intrinsics, read_image, resolve_device, write_png, shown
 from .data import to_model_input, protocol_for
 from .metrics import DepthMetrics
 from .unet import load_run, resolve_precision
@@ -558,10 +558,12 @@ def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|Non
     written, failed = {}, {}
     bar = tqdm(total=len(paths), desc='predict', unit='image', disable=not progress)
     if any('/' in n for n in names.values()): bar.write("images share file names: their outputs keep their folders below "
-                                                        f"{out_dir} (e.g. {next(n for n in names.values() if '/' in n)})")
+                                                        f"{shown(out_dir)} (e.g. {next(n for n in names.values() if '/' in n)})")
     t0 = time.perf_counter()
     def fail(p, e):
-        failed[str(p)] = f"{type(e).__name__}: {e}"; bar.write(f"skipped {p}: {e}"); bar.update()
+        failed[str(p)] = f"{type(e).__name__}: {e}"; bar.update()
+        why = str(e); why = why[len(f"{p}: "):] if why.startswith(f"{p}: ") else why   # a DataError names the file: once is enough
+        bar.write(f"skipped {shown(p)}: {why}")
     def done(p, fut):
         try: files, note = fut.result() if hasattr(fut, 'result') else fut
         except Exception as e: return fail(p, e)

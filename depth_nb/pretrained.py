@@ -8,7 +8,7 @@ import os, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch
-from .core import Config, resolve_device, brief
+from .core import Config, resolve_device, brief, shown
 from .predict import OUTPUTS, ALIGN_FOR, TransformersPredictor
 from .unet import cuda_has_bf16
 
@@ -167,7 +167,7 @@ def _check_weight_files(folder:Path):
     raise ValueError(f"{folder}: no weights (*.safetensors) in this model folder")
 
 def _no_weights(model, hub_id, offline, cache_dir) -> str:
-    where = hub_cache(cache_dir)
+    where = shown(hub_cache(cache_dir))
     why = ("the hub was not contacted (offline mode: HF_HUB_OFFLINE or local_files_only)" if offline
            else "the Hugging Face hub could not be reached")
     local = hub_id.split('/')[-1]

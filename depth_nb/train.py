@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps
+from .core import Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown
 from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for,
                            real_nyu_frames, NYU_BORDER)
 from .metrics import METRICS
@@ -87,7 +87,7 @@ def _run_folder(cfg:UNetConfig, rank:int) -> tuple[Path, UNetConfig, dict|None]:
             raise ValueError(f"{run_dir} is a finished run (its test scores are written): it is never modified. Continue it to "
                              f"more epochs in a new folder with --resume {run_dir} --epochs N (N > {saved.epochs}), or start a new "
                              f"run with --finetune_from {run_dir}")
-        if cfg.resume is True and rank == 0: print(f"resume=True: resuming {run_dir.name}, the newest unfinished run in {cfg.results_dir}")
+        if cfg.resume is True and rank == 0: print(f"resume=True: resuming {run_dir.name}, the newest unfinished run in {shown(cfg.results_dir)}")
         ext = None
         if extend:
             ext = dict(from_epochs=saved.epochs, to_epochs=cfg.epochs, from_run=str(run_dir))
@@ -429,5 +429,5 @@ def run_sklearn(cfg:SklearnConfig, verbose:bool=True) -> dict:
     if cfg.results_dir is not None:
         out['saved'] = save_model(new_path(resolve_results_dir(cfg.results_dir)/'sklearn'/f"{datetime.datetime.now():%Y%m%d-%H%M%S}"), best, spec,
                                   dict(best=best_name, fit_s=fit_s, test=res, config=cfg.to_dict(), n_train_images=n))
-        if verbose: print(f"best model saved to {out['saved']} (the evaluation notebook and `depth_nb eval` pick up the newest)")
+        if verbose: print(f"best model saved to {shown(out['saved'])} (the evaluation notebook and `depth_nb eval` pick up the newest)")
     return out

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import Config, atomic_write, save_json, resolve_device, brief
+from .core import Config, atomic_write, save_json, resolve_device, brief, shown
 from .data import train_size, IMAGENET_PREPROCESSING, check_preprocessing
 from .metrics import ssim_map
 
@@ -309,7 +309,7 @@ def export_onnx(run_dir, out, opset:int=17, atol:float=1e-3, verbose:bool=True) 
         if not diff <= atol: raise ValueError(f"{out}: ONNX output differs from PyTorch by {diff:.2e} > atol {atol}; not written")
     r = dict(onnx=str(out), run=str(run_dir), checkpoint=info['checkpoint'], input=[2, 3, *info['size']], opset=opset,
              max_abs_diff=diff, size_mb=round(out.stat().st_size/2**20, 2))
-    if verbose: print(f"wrote {out} ({r['size_mb']} MB); onnxruntime vs PyTorch on the same input: max |diff| = {diff:.2e} m")
+    if verbose: print(f"wrote {shown(out)} ({r['size_mb']} MB); onnxruntime vs PyTorch on the same input: max |diff| = {diff:.2e} m")
     return r
 
 # %% ../nbs/02a_unet.ipynb #c29b6510

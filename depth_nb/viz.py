@@ -29,14 +29,14 @@ def show_depth_grid(images, gts, preds:dict|None=None, max_depth:float=10., max_
     for i in range(n):
         img = as_numpy(images[i])
         if img.ndim == 3 and img.shape[0] == 3: img = img.transpose(1, 2, 0)
-        axs[i, 0].imshow(img if img.dtype == np.uint8 else np.clip(img, 0, 1))
+        axs[i, 0].imshow(img if img.dtype == np.uint8 else np.clip(img, 0, 1), interpolation='nearest')   # pixel for pixel (and smaller PNGs)
         g = as_numpy(gts[i]).squeeze()
-        dm = axs[i, 1].imshow(np.where(g > 0, g, np.nan), cmap='turbo', vmin=0, vmax=max_depth)
+        dm = axs[i, 1].imshow(np.where(g > 0, g, np.nan), cmap='turbo', vmin=0, vmax=max_depth, interpolation='nearest')
         for j, (name, p) in enumerate(preds.items()):
             p = as_numpy(p[i]).squeeze()
-            axs[i, 2 + 2*j].imshow(p, cmap='turbo', vmin=0, vmax=max_depth)
+            axs[i, 2 + 2*j].imshow(p, cmap='turbo', vmin=0, vmax=max_depth, interpolation='nearest')
             err = np.where(g > 0, np.abs(p - g), np.nan) if p.shape == g.shape else np.full_like(g, np.nan)
-            em = axs[i, 3 + 2*j].imshow(err, cmap='magma', vmin=0, vmax=max_error)
+            em = axs[i, 3 + 2*j].imshow(err, cmap='magma', vmin=0, vmax=max_error, interpolation='nearest')
             if i == 0: axs[i, 2 + 2*j].set_title(name); axs[i, 3 + 2*j].set_title(f'|{name} - gt|')
         if i == 0: axs[i, 0].set_title(titles[0] if titles else 'image'); axs[i, 1].set_title('ground truth')
     for a in axs.flat: a.axis('off')
