@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown
+from .core import (Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown,
+                           project_root, atomic_write)
 from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for,
                            real_nyu_frames, NYU_BORDER)
 from .metrics import METRICS
@@ -21,8 +22,8 @@ from .predict import evaluate, UNetPredictor, SklearnPredictor, MapPredictor, me
 from .viz import colorize, show_depth_grid
 
 # %% auto #0
-__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'use_sync_bn', 'setup', 'train_epoch', 'end_epoch', 'final_test', 'train',
-           'SklearnConfig', 'run_sklearn']
+__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'use_sync_bn', 'run_source', 'setup', 'train_epoch', 'end_epoch', 'final_test',
+           'train', 'write_snapshot', 'SklearnConfig', 'run_sklearn']
 
 # %% ../nbs/02b_train.ipynb #af4fa958
 class Callback:
@@ -216,6 +217,32 @@ def _versions():
     return dict(python=platform.python_version(), torch=torch.__version__, smp=smp.__version__,
                 depth_nb=__import__('depth_nb').__version__)
 
+def _cpu() -> tuple[str, list]:
+    "The CPU's model name and the vector features that decide speed here (Linux: /proc/cpuinfo), else what `platform` knows."
+    name, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'): name = line.split(':', 1)[1].strip()
+            elif line.startswith('flags'): flags = set(line.split(':', 1)[1].split()); break
+    except OSError: pass
+    return name, [f for f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16') if f in flags]
+
+def run_source() -> dict:
+    """Which code and machine make a run: the checkout's git commit (and whether tracked files differed from it), the CPU (its
+    AVX2 / AVX-512 / bf16 features), its cores, torch's threads and the GPU (None without CUDA). Recorded in `run.json` as `source`."""
+    import subprocess
+    name, flags = _cpu()
+    out = dict(cpu=name, cpu_flags=flags, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
+               gpu=torch.cuda.get_device_name() if torch.cuda.is_available() else None, commit=None, dirty=None)
+    root = project_root()
+    if root is not None:
+        try:
+            git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=20)
+            c, s = git('rev-parse', '--short=12', 'HEAD'), git('status', '--porcelain', '--untracked-files=no')
+            if c.returncode == 0: out |= dict(commit=c.stdout.strip(), dirty=bool(s.stdout.strip()))
+        except (OSError, subprocess.SubprocessError): pass       # no git here: the commit stays unknown (None)
+    return out
+
 def _start_logs(r:Run):
     "`config.json` (new runs), `run.json` (what was resolved) and the TensorBoard writer, on rank 0."
     cfg = r.cfg
@@ -223,7 +250,7 @@ def _start_logs(r:Run):
                   precision=str(r.amp_dtype).replace('torch.', '') if r.amp_dtype else 'fp32', **r.weights_note, protocol=r.proto,
                   nyu_border_masked=r.nyu_border, sync_bn=r.sync_bn, extended=r.extended,
                   data=dict(layout=r.train_ds.source.layout, train=len(r.train_ds), val=len(r.val_ds), test=len(r.test_ds),
-                            notes=r.train_ds.notes), versions=_versions())
+                            notes=r.train_ds.notes), versions=_versions(), source=run_source() if r.rank == 0 else None)
     r.writer = None
     if r.rank != 0: return
     if not cfg.resume or r.extended: save_json(cfg.replace(resume=False).to_dict(), r.run_dir/'config.json')   # repeatable with --config
@@ -389,6 +416,59 @@ def _finish(r:Run) -> Path:
     _barrier(r.ws)
     if r.ws > 1: torch.distributed.destroy_process_group()
     return r.run_dir
+
+# %% ../nbs/02b_train.ipynb #5a7e0c12
+def _portable(x, root:Path|None):
+    "`x` (JSON) with absolute paths made relative to the checkout `root` (or to the home folder `~`), else left as their name."
+    if isinstance(x, dict): return {k: _portable(v, root) for k, v in x.items()}
+    if isinstance(x, list): return [_portable(v, root) for v in x]
+    if isinstance(x, str) and x.startswith('/'):
+        p = Path(x)
+        if root is not None and p.is_relative_to(root): return str(p.relative_to(root))
+        if p.is_relative_to(Path.home()): return str(Path('~')/p.relative_to(Path.home()))
+        return '.../' + p.name
+    return x
+
+def _curves_png(metrics:dict) -> bytes:
+    "The learning curves of a run (training loss, validation abs_rel and d1, learning rate by epoch) as PNG bytes."
+    import io
+    from matplotlib.figure import Figure
+    ep = metrics['epochs']; x = [e['epoch'] for e in ep]
+    fig = Figure(figsize=(11, 2.8), layout='constrained'); axs = fig.subplots(1, 3)
+    axs[0].plot(x, [e['train_loss'] for e in ep], 'o-', ms=3); axs[0].set_title('training loss')
+    for k in ('abs_rel', 'd1'): axs[1].plot(x, [e['val'][k] for e in ep], 'o-', ms=3, label=f'validation {k}')
+    axs[1].legend(); axs[1].set_title('validation')
+    axs[2].plot(x, [e['lr'] for e in ep], 'o-', ms=3); axs[2].set_title('learning rate')
+    for a in axs: a.set_xlabel('epoch')
+    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=80)
+    return buf.getvalue()
+
+def write_snapshot(run_dir, out_dir=None) -> dict:
+    """Copy what the docs show of a finished run into `out_dir` (default: the checkout's `nbs/main_job`): `metrics.json`, the
+    test figure `test_samples.png`, the learning curves `curves.png`, and `snapshot.json` (run, commit, machine, minutes,
+    test scores). Returns `snapshot.json`'s content."""
+    run_dir = Path(run_dir)
+    if not _finished(run_dir): raise ValueError(f"{run_dir}: not a finished run (metrics.json has no test scores): snapshot a run that completed")
+    fig = run_dir/'figures'/'test_samples.png'
+    if not fig.exists(): raise ValueError(f"{fig}: missing: the run's test figure is part of the snapshot")
+    root = project_root()
+    out = Path(out_dir) if out_dir is not None else (root or Path.cwd())/'nbs'/'main_job'
+    out.mkdir(parents=True, exist_ok=True)
+    m = _portable(json.loads((run_dir/'metrics.json').read_text()), root)
+    info = _portable(json.loads((run_dir/'run.json').read_text()), root)
+    cfg = info['config']
+    snap = dict(run=run_dir.name, epochs=len(m['epochs']), config=dict(epochs=cfg['epochs'], encoder=cfg['encoder'], size=info['train_size'],
+                batch_size=cfg['batch_size'], loss=cfg['loss'], lr=cfg['lr'], scheduler=cfg['scheduler'], data_dir=cfg['data_dir']),
+                source=info.get('source') or dict(commit=None), device=info['device'], precision=info['precision'], data=info['data'],
+                train_minutes=round(sum(e['epoch_s'] for e in m['epochs'])/60, 1),
+                test={k: m['test'][k] for k in METRICS if k in m['test']},
+                baseline={k: m['baseline_mean_depth'][k] for k in METRICS if k in m['baseline_mean_depth']},
+                written=datetime.datetime.now().isoformat(timespec='seconds'))
+    save_json(m, out/'metrics.json')
+    with atomic_write(out/'test_samples.png') as tmp: tmp.write_bytes(fig.read_bytes())
+    with atomic_write(out/'curves.png') as tmp: tmp.write_bytes(_curves_png(m))
+    save_json(snap, out/'snapshot.json')                       # last: a snapshot.json is only there with its files
+    return snap
 
 # %% ../nbs/02b_train.ipynb #944b6b1b
 @dataclass
