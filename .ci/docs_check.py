@@ -5,10 +5,13 @@ runs nbdev's pre-processing (quarto config, module index, sidebar, notebook proc
 and fails on any error. It does NOT render the site and never claims it did: that happens in the
 GitHub Actions deploy workflow, where Quarto is available.
 """
-import sys, json, re, shutil
+import sys, json, re, shutil, warnings
 from pathlib import Path
 from nbdev.config import get_config
 import nbdev.quarto, nbdev.doclinks, nbdev.serve
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from output_check import IMAGES
 
 cfg = get_config()
 nbs = cfg.nbs_path
@@ -21,7 +24,12 @@ nbdev.doclinks._build_modidx()
 nbdev.quarto.nbdev_sidebar.__wrapped__(path=nbs)
 if side.read_text() != committed_sidebar: problems.append("nbs/sidebar.yml is out of date: commit the one this check regenerated")
 shutil.rmtree(cfg.config_path/'_proc', ignore_errors=True)
-nbdev.serve.proc_nbs(nbs, n_workers=0)
+with warnings.catch_warnings(record=True) as said:
+    warnings.simplefilter('always')
+    nbdev.serve.proc_nbs(nbs, n_workers=0)
+for w in said:      # nbdev runs the import cells to render the docs: a cell that also does other things is run there too
+    if 'imports and other code' in str(w.message):
+        problems.append("a cell mixes imports with other code (nbdev's docs run import cells): " + str(w.message).split('---')[1].strip().splitlines()[0])
 
 proc = cfg.config_path/'_proc'
 notebooks = sorted(p for p in nbs.glob('*.ipynb') if not p.name.startswith('_'))
@@ -34,6 +42,12 @@ for nb in notebooks:
     front = ''.join(cells[0]['source']) if cells else ''
     if not re.search(r'^title:', front, re.M): problems.append(f"{nb.name}: no '# Title' heading at the top")
     if not re.search(r'^description:', front, re.M): problems.append(f"{nb.name}: no '> one-line summary' under the title")
+    # the committed figures reach the site: the processed notebook still carries them
+    if nb.stem in IMAGES and not any(k.startswith('image/') for c in cells for o in c.get('outputs', []) for k in o.get('data', {})):
+        problems.append(f"{nb.name}: no figure in the processed notebook {out}")
+    # and the images its Markdown links to exist
+    for link in re.findall(r'!\[[^\]]*\]\(([^)\s]+)\)', '\n'.join(md)):
+        if '://' not in link and not (nbs/link).exists(): problems.append(f"{nb.name}: links to a missing image {link}")
 
 # README.md and the docs home page (index.ipynb) must agree on the commands a newcomer types
 readme = Path('README.md').read_text()
@@ -42,6 +56,8 @@ index_src = '\n'.join(''.join(c['source']) for c in index['cells'])
 def commands(text): return {l.strip() for b in re.findall(r"```(?:bash|sh)\n(.*?)```", text, re.S) for l in b.splitlines() if l.strip() and not l.strip().startswith('#')}
 missing = commands(index_src) ^ commands(readme)
 if missing: problems.append(f"README.md and nbs/index.ipynb disagree on these commands: {sorted(missing)}")
+for link in re.findall(r'\]\(([^)\s#]+)\)', readme):          # the README's pictures and pages are in the repository
+    if '://' not in link and not Path(link).exists(): problems.append(f"README.md links to {link}, which is not in the repository")
 
 for p in problems: print("docs check:", p)
 print(f"docs check: {len(notebooks)} notebooks processed into _proc/ ({'OK' if not problems else f'{len(problems)} problem(s)'}); "

@@ -1,19 +1,26 @@
-"""Write the committed snapshot of a main-job run that 02_unet and the README show: nbs/main_job/ (metrics.json,
-test_samples.png, curves.png, snapshot.json with the run, commit and machine), from a finished run folder.
+"""Write the committed snapshot of a main-job run that 02_unet, 05_evaluation and the README show: nbs/main_job/
+(metrics.json, test_samples.png, curves.png, snapshot.json with the run, commit and machine; leaderboard.json and
+leaderboard.png: the run, the baselines and the newest scikit-learn model on the whole test split), from a finished run folder.
 
-    python .ci/snapshot.py results/RUN [--out nbs/main_job]
+    python .ci/snapshot.py results/RUN [--out nbs/main_job] [--sklearn-model latest|FOLDER|none]
 
-Then refresh 02_unet (python .ci/execute_nbs.py 02_unet.ipynb) and update the README's main-job table: 02_unet's
-check fails while the two disagree.
+Then refresh 02_unet and 05_evaluation (python .ci/execute_nbs.py 02_unet.ipynb 05_evaluation.ipynb) and update the
+README's main-job table: 02_unet's check fails while the two disagree.
 """
-import argparse, json, sys
+import argparse, sys
 from pathlib import Path
 from depth_nb.train import write_snapshot
+from depth_nb.evaluation import write_leaderboard_snapshot
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument('run', help='a finished main-job run folder'); ap.add_argument('--out', default=None, help='default: nbs/main_job of the checkout')
+ap.add_argument('--sklearn-model', default='latest', help="the scikit-learn model on the leaderboard: 'latest' (newest under results/sklearn), a folder, or none")
 a = ap.parse_args()
-try: s = write_snapshot(a.run, a.out)
+try:
+    s = write_snapshot(a.run, a.out)
+    b = write_leaderboard_snapshot(a.run, a.out, sklearn_model=None if a.sklearn_model == 'none' else a.sklearn_model, verbose=False)
 except ValueError as e: sys.exit(f"snapshot: {e}")
 print(f"snapshot of {s['run']} (commit {s['source'].get('commit')}, {s['source'].get('cpu')}): test d1 {s['test']['d1']:.3f}, "
       f"abs_rel {s['test']['abs_rel']:.3f}, {s['train_minutes']} min of training")
+for name, r in b['results'].items():
+    print(f"  leaderboard: {name}: " + (f"abs_rel {r['abs_rel']:.3f}, rmse {r['rmse']:.3f}, d1 {r['d1']:.3f}" if 'abs_rel' in r else r['status']))

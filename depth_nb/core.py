@@ -11,7 +11,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'brief', 'atomic_write', 'new_path', 'remove_stale_temps',
            'write_text', 'save_json', 'png_bytes', 'write_png', 'resolve_device', 'project_root', 'resolve_results_dir',
-           'shown', 'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg',
+           'shown', 'portable', 'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg',
            'params_cell', 'check_params']
 
 # %% ../nbs/00_core.ipynb #32fdc0f4
@@ -155,15 +155,24 @@ def resolve_results_dir(results_dir) -> Path:
     if p.is_absolute(): return p
     return (project_root() or Path.cwd())/p
 
-def shown(path) -> str:
-    """`path` as messages show it: relative to the current folder when it lies in the same checkout (`../results/...` from
-    `nbs/`), `~/...` below the home folder, else as given. Printed outputs then name no folder of the machine that ran them."""
+def shown(path, start=None) -> str:
+    """`path` as messages show it: relative to `start` (default: the current folder) when it lies in the same checkout
+    (`../results/...` from `nbs/`), `~/...` below the home folder, else as given. Outputs then name no folder of the machine."""
     p = Path(path).expanduser().absolute()
-    root = project_root()
-    if root is not None and p.is_relative_to(root): return os.path.relpath(p)
+    root = project_root(start)
+    if root is not None and p.is_relative_to(root): return os.path.relpath(p, start or os.curdir)
     home = Path.home()
     if p.is_relative_to(home): return str(Path('~')/p.relative_to(home))
     return str(path)
+
+def portable(x, root=None):
+    "JSON `x` fit to commit: each absolute path in it `shown` from the checkout `root`, and one outside the checkout and home as `.../name`."
+    if isinstance(x, dict): return {k: portable(v, root) for k, v in x.items()}
+    if isinstance(x, list): return [portable(v, root) for v in x]
+    if isinstance(x, str) and x.startswith('/'):
+        s = shown(x, root)
+        return '.../' + Path(x).name if s.startswith('/') else s
+    return x
 
 # %% ../nbs/00_core.ipynb #0427afd9
 def evenly_spaced(total:int, n:int|None) -> np.ndarray:

@@ -27,14 +27,14 @@ def split_summary(data_dir=None, seed:int=0) -> pd.DataFrame:
 def show_samples(ds, n:int=6, max_depth:float=10., seed:int=0):
     "Grid of `n` random frames of `ds`: RGB above, depth (metres, one colour map, holes white) below."
     idx = np.random.default_rng(seed).choice(len(ds), size=min(n, len(ds)), replace=False)
-    fig, axs = plt.subplots(2, len(idx), figsize=(3*len(idx), 4.6), squeeze=False)
+    fig, axs = plt.subplots(2, len(idx), figsize=(3*len(idx) + 1, 4.6), squeeze=False, layout='constrained')
     cmap = plt.get_cmap('turbo').copy(); cmap.set_bad('white')
     for j, i in enumerate(idx):
         s = ds[int(i)]
         axs[0, j].imshow(s['image']); axs[0, j].set_title(str(s['scene'] or s['index'])[:28], fontsize=8)
         im = axs[1, j].imshow(np.where(s['valid'], s['depth'], np.nan), cmap=cmap, vmin=0, vmax=max_depth)
     for a in axs.flat: a.axis('off')
-    fig.colorbar(im, ax=axs[1], label='depth (m)', shrink=0.9)
+    fig.colorbar(im, ax=axs, label='depth (m)', shrink=0.6)          # beside both rows: RGB and depth columns stay aligned
     return fig
 
 # %% ../nbs/01a_dataview.ipynb #d0ae7478

@@ -4,24 +4,25 @@
 
 # %% ../nbs/05_evaluation.ipynb #c716ca6f
 from __future__ import annotations
-import json, datetime
+import io, json, datetime
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from .core import Config, save_json, evenly_spaced, resolve_results_dir, new_path, resolve_device
+from .core import (Config, save_json, evenly_spaced, resolve_results_dir, new_path, resolve_device, atomic_write, portable,
+                           project_root)
 from .data import open_dataset
 from .metrics import metrics_table, align_prediction, valid_mask
-from .viz import show_depth_grid
+from .viz import show_depth_grid, plot_leaderboard
 from .predict import (Predictor, evaluate, resolve_n_images, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map,
                               row_mean_map)
 from .pretrained import load_depth_model, WeightsUnavailable
 from .unet import UNetConfig
-from .train import train, SklearnConfig, run_sklearn
+from .train import train, SklearnConfig, run_sklearn, run_finished
 
 # %% auto #0
 __all__ = ['BASELINES', 'EvalConfig', 'latest_unet_run', 'latest_sklearn_model', 'load_predictor', 'gather', 'leaderboard',
-           'leaderboard_table', 'show_predictions']
+           'leaderboard_table', 'show_predictions', 'write_leaderboard_snapshot']
 
 # %% ../nbs/05_evaluation.ipynb #46591655
 @dataclass
@@ -53,13 +54,9 @@ class EvalConfig(Config):
 # %% ../nbs/05_evaluation.ipynb #590e25da
 def latest_unet_run(results_dir) -> Path|None:
     "The newest complete UNet run folder directly under `results_dir` (None if there is none)."
-    runs = []
-    for p in Path(results_dir).glob('*/metrics.json'):
-        try: done = 'test' in json.loads(p.read_text())
-        except (OSError, ValueError): done = False
-        ck = p.parent/'checkpoints'
-        if done and ((ck/'best.json').exists() or (ck/'last.json').exists()): runs.append(p)
-    return max(runs, key=lambda p: p.stat().st_mtime).parent if runs else None
+    runs = [p.parent for p in Path(results_dir).glob('*/metrics.json') if run_finished(p.parent)
+            and any((p.parent/'checkpoints'/f).exists() for f in ('best.json', 'last.json'))]
+    return max(runs, key=lambda p: p.stat().st_mtime) if runs else None
 
 def latest_sklearn_model(results_dir) -> Path|None:
     "The newest scikit-learn model folder under `results_dir/sklearn` (None if there is none)."
@@ -186,3 +183,22 @@ def show_predictions(entries:dict, ds, n:int=3, max_error:float=1.):
         if p.align: d = [align_prediction(x[None], g[None], valid_mask(g[None]), p.align)[0] for x, g in zip(d, gts)]
         preds[name] = d
     return show_depth_grid([f['image'] for f in frames], gts, preds, max_error=max_error)
+
+# %% ../nbs/05_evaluation.ipynb #be0cb7d9
+def write_leaderboard_snapshot(run_dir, out_dir=None, sklearn_model:str|None='latest', results_dir:str='results',
+                               n_images:int|str|None='all', verbose:bool=True) -> dict:
+    """Score the finished UNet run `run_dir`, the baselines and `sklearn_model` on one test split (whole by default) and write
+    `leaderboard.json` (no machine paths) and its chart `leaderboard.png` into `out_dir` (default: the checkout's `nbs/main_job`)."""
+    import matplotlib.pyplot as plt
+    run_dir = Path(run_dir)
+    if not run_finished(run_dir): raise ValueError(f"{run_dir}: not a finished UNet run (its metrics.json has no test scores)")
+    cfg = EvalConfig(n_images=n_images, results_dir=results_dir, unet_run=str(run_dir), sklearn_model=sklearn_model, pretrained='', out=None)
+    board = leaderboard(cfg, verbose=verbose)
+    if 'abs_rel' not in board['results'][f"UNet ({run_dir.name})"]: raise ValueError(f"{run_dir}: the UNet run could not be scored")
+    root = project_root()
+    out = Path(out_dir) if out_dir is not None else (root or Path.cwd())/'nbs'/'main_job'
+    fig = plot_leaderboard(board['results']); buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=80); plt.close(fig)
+    with atomic_write(out/'leaderboard.png') as tmp: tmp.write_bytes(buf.getvalue())
+    save_json(portable(board, root), out/'leaderboard.json')
+    return board

@@ -401,4 +401,6 @@ def metrics_table(results:dict, metrics=None, digits:int=3):
     if metrics is None: metrics = METRICS + tuple(k for k in EXTRA_METRICS if any(k in r for r in results.values()))
     rows = {name: {f"{k} {'↑' if k in HIGHER_IS_BETTER else '↓'}": r.get(k, float('nan')) for k in metrics}
             | {'images': r.get('n_images'), 'align': r.get('align', 'none')} for name, r in results.items()}
-    return pd.DataFrame.from_dict(rows, orient='index').round(digits)
+    t = pd.DataFrame.from_dict(rows, orient='index').round(digits)
+    t['images'] = t['images'].astype('Int64')                 # whole numbers, empty where a row was not scored
+    return t

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import (Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown,
+from .core import (Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown, portable,
                            project_root, atomic_write)
 from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for,
                            real_nyu_frames, NYU_BORDER)
@@ -22,8 +22,8 @@ from .predict import evaluate, UNetPredictor, SklearnPredictor, MapPredictor, me
 from .viz import colorize, show_depth_grid
 
 # %% auto #0
-__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'use_sync_bn', 'run_source', 'setup', 'train_epoch', 'end_epoch', 'final_test',
-           'train', 'write_snapshot', 'SklearnConfig', 'run_sklearn']
+__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'run_finished', 'use_sync_bn', 'run_source', 'setup', 'train_epoch', 'end_epoch',
+           'final_test', 'train', 'write_snapshot', 'SklearnConfig', 'run_sklearn']
 
 # %% ../nbs/02b_train.ipynb #af4fa958
 class Callback:
@@ -56,14 +56,14 @@ def _dist_init(device_str:str):
 def _barrier(ws):
     if ws > 1: torch.distributed.barrier()
 
-def _finished(run_dir:Path) -> bool:
-    "Whether a run folder holds its final test scores (such a run is never modified again)."
+def run_finished(run_dir:Path) -> bool:
+    "Whether a UNet run folder holds its final test scores (such a run is never modified again)."
     try: return 'test' in json.loads((run_dir/'metrics.json').read_text())
     except (OSError, ValueError): return False
 
 def _newest_unfinished(results_dir) -> Path:
     "The newest run folder under `results_dir` that has a config but no final test scores yet."
-    runs = [p.parent for p in Path(results_dir).glob('*/config.json') if (p.parent/'run.json').exists() and not _finished(p.parent)]
+    runs = [p.parent for p in Path(results_dir).glob('*/config.json') if (p.parent/'run.json').exists() and not run_finished(p.parent)]
     if not runs: raise FileNotFoundError(f"resume=True but there is no unfinished UNet run under {results_dir}")
     return max(runs, key=lambda p: p.stat().st_mtime)
 
@@ -84,7 +84,7 @@ def _run_folder(cfg:UNetConfig, rank:int) -> tuple[Path, UNetConfig, dict|None]:
         if not (run_dir/'config.json').exists(): raise FileNotFoundError(f"cannot resume: {run_dir/'config.json'} not found")
         saved = UNetConfig.from_json(run_dir/'config.json')
         extend = cfg.epochs > saved.epochs
-        if _finished(run_dir) and not extend:
+        if run_finished(run_dir) and not extend:
             raise ValueError(f"{run_dir} is a finished run (its test scores are written): it is never modified. Continue it to "
                              f"more epochs in a new folder with --resume {run_dir} --epochs N (N > {saved.epochs}), or start a new "
                              f"run with --finetune_from {run_dir}")
@@ -92,7 +92,7 @@ def _run_folder(cfg:UNetConfig, rank:int) -> tuple[Path, UNetConfig, dict|None]:
         ext = None
         if extend:
             ext = dict(from_epochs=saved.epochs, to_epochs=cfg.epochs, from_run=str(run_dir))
-            if _finished(run_dir): run_dir = _continuation(run_dir, cfg.epochs, rank)
+            if run_finished(run_dir): run_dir = _continuation(run_dir, cfg.epochs, rank)
             if rank == 0: print(f"extending {run_dir.name} from {saved.epochs} to {cfg.epochs} epochs"
                                 f"{' (a new folder: the finished run is left as it is)' if ext['from_run'] != str(run_dir) else ''}")
         elif cfg.epochs not in (saved.epochs, UNetConfig.epochs) and rank == 0:
@@ -384,8 +384,7 @@ def final_test(r:Run) -> dict:
     return out
 
 def _test_figure(r:Run, path:Path):
-    import matplotlib; matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt                           # no backend switch: a notebook's inline figures stay on
     raw = [r.test_ds.source.read(int(r.test_ds.indices[i])) for i in evenly_spaced(len(r.test_ds), 4)]
     pred = r.predictor.predict([s['image'] for s in raw], r.cfg.eval_batch_size)
     fig = show_depth_grid([s['image'] for s in raw], [s['depth'] for s in raw], {'UNet': pred}, max_depth=r.cfg.max_depth)
@@ -418,17 +417,6 @@ def _finish(r:Run) -> Path:
     return r.run_dir
 
 # %% ../nbs/02b_train.ipynb #5a7e0c12
-def _portable(x, root:Path|None):
-    "`x` (JSON) with absolute paths made relative to the checkout `root` (or to the home folder `~`), else left as their name."
-    if isinstance(x, dict): return {k: _portable(v, root) for k, v in x.items()}
-    if isinstance(x, list): return [_portable(v, root) for v in x]
-    if isinstance(x, str) and x.startswith('/'):
-        p = Path(x)
-        if root is not None and p.is_relative_to(root): return str(p.relative_to(root))
-        if p.is_relative_to(Path.home()): return str(Path('~')/p.relative_to(Path.home()))
-        return '.../' + p.name
-    return x
-
 def _curves_png(metrics:dict) -> bytes:
     "The learning curves of a run (training loss, validation abs_rel and d1, learning rate by epoch) as PNG bytes."
     import io
@@ -448,14 +436,14 @@ def write_snapshot(run_dir, out_dir=None) -> dict:
     test figure `test_samples.png`, the learning curves `curves.png`, and `snapshot.json` (run, commit, machine, minutes,
     test scores). Returns `snapshot.json`'s content."""
     run_dir = Path(run_dir)
-    if not _finished(run_dir): raise ValueError(f"{run_dir}: not a finished run (metrics.json has no test scores): snapshot a run that completed")
+    if not run_finished(run_dir): raise ValueError(f"{run_dir}: not a finished run (metrics.json has no test scores): snapshot a run that completed")
     fig = run_dir/'figures'/'test_samples.png'
     if not fig.exists(): raise ValueError(f"{fig}: missing: the run's test figure is part of the snapshot")
     root = project_root()
     out = Path(out_dir) if out_dir is not None else (root or Path.cwd())/'nbs'/'main_job'
     out.mkdir(parents=True, exist_ok=True)
-    m = _portable(json.loads((run_dir/'metrics.json').read_text()), root)
-    info = _portable(json.loads((run_dir/'run.json').read_text()), root)
+    m = portable(json.loads((run_dir/'metrics.json').read_text()), root)
+    info = portable(json.loads((run_dir/'run.json').read_text()), root)
     cfg = info['config']
     snap = dict(run=run_dir.name, epochs=len(m['epochs']), config=dict(epochs=cfg['epochs'], encoder=cfg['encoder'], size=info['train_size'],
                 batch_size=cfg['batch_size'], loss=cfg['loss'], lr=cfg['lr'], scheduler=cfg['scheduler'], data_dir=cfg['data_dir']),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01c_viz.ipynb #27a6e830
 from __future__ import annotations
-import functools, math
+import functools, math, textwrap
 import numpy as np
 from .core import write_png
 
@@ -16,6 +16,8 @@ __all__ = ['as_numpy', 'show_depth_grid', 'overlapping_axes', 'colorize', 'color
 def as_numpy(x) -> np.ndarray:
     "A tensor (any device or dtype) or array-like as a numpy array (float32 for tensors)."
     return x.detach().float().cpu().numpy() if hasattr(x, 'detach') else np.asarray(x)
+
+def _wrap(title:str, width:int=22) -> str: return textwrap.fill(title, width, break_long_words=True)
 
 def show_depth_grid(images, gts, preds:dict|None=None, max_depth:float=10., max_error:float|None=None, titles=None):
     "Rows of image | ground truth | each prediction | its absolute error, on one depth colour map (metres)."
@@ -37,7 +39,7 @@ def show_depth_grid(images, gts, preds:dict|None=None, max_depth:float=10., max_
             axs[i, 2 + 2*j].imshow(p, cmap='turbo', vmin=0, vmax=max_depth, interpolation='nearest')
             err = np.where(g > 0, np.abs(p - g), np.nan) if p.shape == g.shape else np.full_like(g, np.nan)
             em = axs[i, 3 + 2*j].imshow(err, cmap='magma', vmin=0, vmax=max_error, interpolation='nearest')
-            if i == 0: axs[i, 2 + 2*j].set_title(name); axs[i, 3 + 2*j].set_title(f'|{name} - gt|')
+            if i == 0: axs[i, 2 + 2*j].set_title(_wrap(name)); axs[i, 3 + 2*j].set_title(_wrap(f'|{name} - gt|'))
         if i == 0: axs[i, 0].set_title(titles[0] if titles else 'image'); axs[i, 1].set_title('ground truth')
     for a in axs.flat: a.axis('off')
     fig.colorbar(dm, ax=axs, label='depth (m)', shrink=min(1., 0.5 + 0.15*n), aspect=12 + 6*n)
