@@ -23,7 +23,7 @@ from .viz import colorize, show_depth_grid
 
 # %% auto #0
 __all__ = ['Callback', 'StopAfterEpoch', 'Run', 'run_finished', 'use_sync_bn', 'run_source', 'setup', 'train_epoch', 'end_epoch',
-           'final_test', 'train', 'write_snapshot', 'SklearnConfig', 'run_sklearn']
+           'final_test', 'train', 'write_snapshot', 'snapshot_summary', 'SklearnConfig', 'run_sklearn']
 
 # %% ../nbs/02b_train.ipynb #af4fa958
 class Callback:
@@ -457,6 +457,15 @@ def write_snapshot(run_dir, out_dir=None) -> dict:
     with atomic_write(out/'curves.png') as tmp: tmp.write_bytes(_curves_png(m))
     save_json(snap, out/'snapshot.json')                       # last: a snapshot.json is only there with its files
     return snap
+
+def snapshot_summary(snap:dict) -> str:
+    "One line saying which run, settings, code and machine made the snapshot `snap` (`write_snapshot`'s result)."
+    c, src = snap['config'], snap['source']
+    return (f"run {snap['run']}: {snap['epochs']} epochs ({c['encoder']} UNet at {c['size'][0]}x{c['size'][1]}, {c['loss']} loss, "
+            f"{c['scheduler']}), {snap['train_minutes']} min of training on {snap['device']} ({src.get('cpu')}, {src.get('cpus')} cores, "
+            f"{'/'.join(src.get('cpu_flags') or []) or 'CPU features not recorded'}{', ' + src['gpu'] if src.get('gpu') else ''}), "
+            f"{snap['precision']}; commit {src.get('commit') or 'not recorded'}{' with local changes' if src.get('dirty') else ''}; "
+            f"data: {snap['data']['layout']}, {snap['data']['train']} training / {snap['data']['test']} test frames")
 
 # %% ../nbs/02b_train.ipynb #944b6b1b
 @dataclass
