@@ -14,7 +14,7 @@ from .core import (Config, save_json, evenly_spaced, resolve_device, resolve_res
                            project_root, atomic_write)
 from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for,
                            real_nyu_frames, NYU_BORDER)
-from .metrics import METRICS
+from .metrics import METRICS, EXTRA_METRICS
 from .unet import (UNetConfig, LOSSES, build_model, encoder_preprocessing, resolve_precision, save_checkpoint,
                            load_checkpoint, unwrap)
 from .classic import FeatureSpec, build_pixels, check_n_images, select_model, save_model
@@ -449,7 +449,7 @@ def write_snapshot(run_dir, out_dir=None) -> dict:
                 batch_size=cfg['batch_size'], loss=cfg['loss'], lr=cfg['lr'], scheduler=cfg['scheduler'], data_dir=cfg['data_dir']),
                 source=info.get('source') or dict(commit=None), device=info['device'], precision=info['precision'], data=info['data'],
                 train_minutes=round(sum(e['epoch_s'] for e in m['epochs'])/60, 1),
-                test={k: m['test'][k] for k in METRICS if k in m['test']},
+                test={k: m['test'][k] for k in METRICS + EXTRA_METRICS if k in m['test']},
                 baseline={k: m['baseline_mean_depth'][k] for k in METRICS if k in m['baseline_mean_depth']},
                 written=datetime.datetime.now().isoformat(timespec='seconds'))
     save_json(m, out/'metrics.json')
