@@ -10,14 +10,14 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader
 from .core import DataError, read_image
-from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME
+from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME, STYLE_SHIFT
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGENET_PREPROCESSING', 'MAX_PLAUSIBLE_DEPTH', 'IMAGE_EXTS', 'SPLITS', 'NYU_BORDER',
            'clean_depth', 'read_rgb', 'read_depth_png', 'read_depth_npy', 'group_split', 'frame_cache_bytes',
            'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout', 'DepthDataset', 'open_dataset',
-           'real_nyu_frames', 'protocol_for', 'train_size', 'check_preprocessing', 'normalize', 'denormalize',
-           'affine_theta', 'mask_border', 'TrainTransform', 'to_model_input', 'EvalTransform', 'collate',
+           'open_style_shift', 'real_nyu_frames', 'protocol_for', 'train_size', 'check_preprocessing', 'normalize',
+           'denormalize', 'affine_theta', 'mask_border', 'TrainTransform', 'to_model_input', 'EvalTransform', 'collate',
            'default_workers', 'make_loader', 'set_epoch']
 
 # %% ../nbs/01_data.ipynb #0a48f451
@@ -372,6 +372,12 @@ def open_dataset(path=None, split:str='train', transform=None, val_fraction:floa
         idx = tr if split == 'train' else val
     if len(idx) == 0: raise DataError(f"{root}: the {split!r} split is empty")
     return DepthDataset(src, idx, split, transform, notes)
+
+# %% ../nbs/01_data.ipynb #f7d9b7fa
+def open_style_shift(transform=None, verbose:bool=True) -> DepthDataset:
+    "All frames of the synthetic style-shift test set (`synthetic.STYLE_SHIFT`), built on first use."
+    root = default_dataset(style='shift', verbose=verbose)
+    return open_dataset(root/LABELED_NAME, 'all', transform=transform, verbose=verbose)
 
 # %% ../nbs/01_data.ipynb #adc3406a
 def real_nyu_frames(ds) -> bool:

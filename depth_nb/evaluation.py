@@ -11,8 +11,8 @@ import numpy as np
 import torch
 from .core import (Config, save_json, evenly_spaced, resolve_results_dir, new_path, resolve_device, atomic_write, portable,
                            project_root)
-from .data import open_dataset
-from .metrics import metrics_table, align_prediction, valid_mask
+from .data import open_dataset, open_style_shift
+from .metrics import METRICS, metrics_table, align_prediction, valid_mask
 from .viz import show_depth_grid, plot_leaderboard
 from .predict import (Predictor, evaluate, resolve_n_images, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map,
                               row_mean_map)
@@ -42,6 +42,7 @@ class EvalConfig(Config):
     train_missing: bool = False      # no UNet run or sklearn model saved: train a small one here (said so)
     trust_pickle: bool = False       # load legacy pickle (joblib) scikit-learn models: only for files you made yourself
     out: str | None = 'evaluation/leaderboard.json'   # results JSON, relative to results_dir; None: not written
+    style_shift: bool = True         # synthetic default only: also score every entry on the style-shift rooms (data.open_style_shift)
 
     def validate(self):
         "Refuse settings that cannot work before anything is loaded."
@@ -137,7 +138,8 @@ def gather(cfg:EvalConfig, models=None, train_ds=None, verbose:bool=True) -> tup
     return entries, status, notes
 
 def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -> dict:
-    "Score the entries `gather` finds (or `gathered`, its result) on one split; JSON-able results, also written to a new file."
+    """Score the entries `gather` finds (or `gathered`, its result) on one split, and on the style-shift rooms when scoring the
+    synthetic default (`cfg.style_shift`); JSON-able results, also written to a new file."""
     test = open_dataset(cfg.data_dir, cfg.split, seed=cfg.seed, verbose=verbose)
     if gathered is None:
         train_ds = open_dataset(cfg.data_dir, 'train', seed=cfg.seed, verbose=False) if models is None or set(map(str, models)) & set(BASELINES) else None
@@ -146,11 +148,15 @@ def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -
     results, n = {}, resolve_n_images(cfg.n_images, test, 12)
     if n is not None and n < len(test) and verbose: print(f"scoring {n} of the {len(test)} {cfg.split} frames (a partial result, "
                                                           f"labelled so); n_images='all' scores every frame")
+    shift = open_style_shift(verbose=verbose) if cfg.style_shift and cfg.data_dir is None else None
     for name, st in status.items():
         if name not in entries: results[name] = dict(status=st); continue
         p = entries[name]
         r = evaluate(p, test, n_images=n, batch_size=cfg.batch_size, flip_tta=cfg.flip_tta)
         results[name] = r | dict(status=st, notes=p.info.get('notes', []), about=p.about)
+        if shift is not None:
+            r = evaluate(p, shift, n_images=resolve_n_images(cfg.n_images, shift, 12), batch_size=cfg.batch_size, flip_tta=cfg.flip_tta)
+            results[name]['style_shift'] = {k: r[k] for k in METRICS + ('n_images', 'n_split', 'partial')}
     out = dict(results=results, notes=notes, config=cfg.to_dict(), dataset=str(getattr(test.source, 'path', cfg.data_dir)),
                n_test_frames=len(test), n_scored=n or len(test), partial=(n or len(test)) < len(test),
                finished=datetime.datetime.now().isoformat(timespec='seconds'))
@@ -161,11 +167,14 @@ def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -
     return out
 
 def leaderboard_table(board:dict, digits:int=3):
-    "One row per entry: the metrics (NaN where unavailable), alignment, frames scored (partial ones said so), status."
+    "One row per entry: the metrics (NaN where unavailable), the style-shift rooms' `shift_d1`/`shift_abs_rel` when scored, alignment, frames scored (partial ones said so), status."
     res = board['results']
     t = metrics_table({k: v for k, v in res.items()}, digits=digits)
     scored = [k for k in t.index if 'abs_rel' in res[k]]
     t.loc[[k for k in t.index if k not in scored], 'align'] = '-'
+    if any('style_shift' in res[k] for k in scored):             # the style-shift rooms' d1 and abs_rel beside the test split's
+        for m in ('d1', 'abs_rel'):
+            t.insert(list(t.columns).index('align'), f"shift_{m} {'↑' if m == 'd1' else '↓'}", [round(res[k]['style_shift'][m], digits) if 'style_shift' in res[k] else float('nan') for k in t.index])
     t['frames'] = [f"{res[k]['n_images']} of {res[k]['n_split']}{' (partial)' if res[k]['partial'] else ''}" if k in scored else '-'
                    for k in t.index]
     t['about'] = [res[k].get('about', '') for k in t.index]

@@ -7,13 +7,13 @@ from __future__ import annotations
 import os, time, math, datetime, struct
 from pathlib import Path
 import numpy as np
-from .core import nyu_intrinsics, atomic_write
+from .core import nyu_intrinsics, atomic_write, shown
 
 # %% auto #0
-__all__ = ['PAINT', 'WOOD', 'TILES', 'FABRIC', 'PLASTIC', 'GLASS', 'LABELED_NAME', 'SPLITS_NAME', 'RENDERER_VERSION',
-           'DEFAULT_SYNTHETIC', 'camera_frame', 'camera_rays', 'random_room', 'random_camera', 'cast', 'ValueNoise',
-           'texture', 'shade', 'raw_depth', 'render_frame', 'room_split', 'make_dataset', 'cache_dir',
-           'default_dataset']
+__all__ = ['PAINT', 'WOOD', 'TILES', 'FABRIC', 'PLASTIC', 'GLASS', 'WALLPAPER', 'CHECKER', 'CONCRETE', 'LEAF', 'STYLES',
+           'LABELED_NAME', 'SPLITS_NAME', 'RENDERER_VERSION', 'DEFAULT_SYNTHETIC', 'STYLE_SHIFT', 'camera_frame',
+           'camera_rays', 'random_room', 'random_camera', 'cast', 'ValueNoise', 'texture', 'shade', 'kelvin_rgb',
+           'shift_style', 'raw_depth', 'render_frame', 'room_split', 'make_dataset', 'cache_dir', 'default_dataset']
 
 # %% ../nbs/00_synthetic.ipynb #d22eecd9
 def camera_frame(yaw:float, pitch:float, roll:float):
@@ -36,6 +36,8 @@ def camera_rays(height:int, width:int, yaw:float, pitch:float, roll:float):
 # %% ../nbs/00_synthetic.ipynb #0d471b90
 # materials: 0 paint, 1 wood, 2 tiles, 3 fabric, 4 metal/plastic, 5 glass (raw depth fails on it)
 PAINT, WOOD, TILES, FABRIC, PLASTIC, GLASS = range(6)
+# the style-shift families' own materials (see Styles below): patterned wallpaper, checkered floors, concrete, leaves
+WALLPAPER, CHECKER, CONCRETE, LEAF = range(6, 10)
 
 def _colour(rng, base, jitter=0.08):
     return np.clip(np.asarray(base, float) + rng.normal(0, jitter, 3), 0.02, 0.98)
@@ -257,7 +259,7 @@ def cast(o:np.ndarray, d:np.ndarray, room:dict) -> dict:
     pos_side = d[np.arange(P), face_ax] > 0
     normal = np.zeros((P, 3)); normal[np.arange(P), face_ax] = np.where(pos_side, -1., 1.)
     kind = np.where(face_ax == 1, np.where(pos_side, 2, 1), 0)  # 0 wall, 1 floor, 2 ceiling
-    mat = np.select([kind == 1, kind == 2], [room['floor_mat'], PAINT], PAINT).astype(np.int8)
+    mat = np.select([kind == 1, kind == 2], [room['floor_mat'], PAINT], room.get('wall_mat', PAINT)).astype(np.int8)
     col = np.where((kind == 1)[:, None], room['floor_colour'], np.where((kind == 2)[:, None], room['ceiling_colour'], room['wall_colour']))
     p = o + t[:, None]*d
     uv = np.stack([np.where(face_ax == 0, p[:, 2], p[:, 0]), np.where(face_ax == 1, p[:, 2], p[:, 1])], 1)
@@ -318,11 +320,28 @@ def texture(hit:dict, room:dict, noise:ValueNoise) -> np.ndarray:
     weave = 0.8 + 0.2*(0.5 + 0.25*np.sin(u*250) + 0.25*np.sin(v*250))*n2 + 0.15*n1
     f = np.select([mat == PAINT, mat == WOOD, mat == TILES, mat == FABRIC, mat == PLASTIC],
                   [paint, wood, tiles, weave, 0.95 + 0.05*n1], 1.0)
-    return np.clip(col*f[:, None], 0, 1)
+    out = col*f[:, None]
+    if (mat >= WALLPAPER).any(): out = _shift_texture(out, u, v, mat, col, room, n1, n2)
+    return np.clip(out, 0, 1)
 
-def shade(hit:dict, room:dict) -> np.ndarray:
-    "Irradiance `(P,)`: ambient plus Lambertian light with inverse-square fall-off and cast shadows."
-    L = room['light'] - hit['pos']
+def _shift_texture(out, u, v, mat, col, room, n1, n2):
+    "Albedo of the style-shift materials, which no training room uses: two-colour patterns and rough surfaces."
+    s, kind = room['paper_scale'], room['paper_kind']
+    if kind == 0: pat = (u/s) % 1 < 0.5                                         # stripes
+    elif kind == 1: pat = np.hypot((u/s) % 1 - .5, (v/s) % 1 - .5) < 0.22       # dots
+    else: pat = np.abs((u/s + v/s) % 1 - .5) + np.abs((u/s - v/s) % 1 - .5) < 0.5  # diamonds
+    paper = np.where(pat[:, None], room['paper_colour'], col)*(0.95 + 0.05*n2)[:, None]
+    q = room['checker']
+    checker = np.where(((np.floor(u/q) + np.floor(v/q)) % 2 == 0)[:, None], col, room['floor_colour2'])*(0.93 + 0.07*n1)[:, None]
+    concrete = col*(0.75 + 0.3*n1 + 0.15*n2)[:, None]
+    leaf = col*(0.5 + 0.8*n2*n2)[:, None]
+    for m, a in ((WALLPAPER, paper), (CHECKER, checker), (CONCRETE, concrete), (LEAF, leaf)):
+        out = np.where((mat == m)[:, None], a, out)
+    return out
+
+def _direct(hit, light, power, room):
+    "Lambertian light from a point, with inverse-square fall-off and the shadows cast by the furniture: `(P,)`."
+    L = light - hit['pos']
     dist = np.sqrt(_dot(L, L))
     ndotl = np.clip(_dot(hit['normal'], L)/dist, 0, None)
     o = hit['pos'] + hit['normal']*1e-4
@@ -332,10 +351,89 @@ def shade(hit:dict, room:dict) -> np.ndarray:
         tb = _hit_boxes(o[lit], L[lit], room['boxes'], shadow=True, tmax=1.0)[0]
         ts = _hit_spheres(o[lit], L[lit], room['spheres'], tmax=1.0)[0] if len(room['spheres']) else np.full(lit.sum(), np.inf)
         blocked[lit] = np.isfinite(tb) | np.isfinite(ts)
-    direct = room['light_power']*ndotl/(0.3 + dist**2)*~blocked
+    return power*ndotl/(0.3 + dist**2)*~blocked
+
+def shade(hit:dict, room:dict) -> np.ndarray:
+    "Irradiance: ambient plus the lights (see `_direct`); `(P,)` for the one white `light`, `(P, 3)` for coloured `lights`."
     # light bounced from walls: a little brighter high up, darker in corners near the floor
     bounce = 1 + 0.15*np.clip(hit['pos'][:, 1], 0, 3) / 3
-    return room['ambient']*bounce + direct
+    if 'lights' not in room: return room['ambient']*bounce + _direct(hit, room['light'], room['light_power'], room)
+    irr = (room['ambient']*bounce)[:, None]*room['ambient_rgb']
+    for pos, power, rgb in room['lights']: irr = irr + _direct(hit, pos, power, room)[:, None]*rgb
+    return irr
+
+# %% ../nbs/00_synthetic.ipynb #30f772f4
+STYLES = ('train', 'shift')
+_PAPER_COLOURS = [(.20,.35,.40), (.75,.60,.25), (.65,.35,.25), (.25,.28,.45), (.55,.55,.30), (.45,.25,.40)]
+
+def kelvin_rgb(k:float) -> np.ndarray:
+    "Relative RGB of a light of colour temperature `k` kelvin, 2700-7500 (1 in the brightest channel)."
+    ks = [2700, 3500, 4500, 5500, 6500, 7500]
+    rgb = np.array([(1., .66, .38), (1., .77, .56), (1., .87, .74), (1., .94, .89), (1., .98, 1.), (.89, .92, 1.)])
+    out = np.array([np.interp(k, ks, rgb[:, c]) for c in range(3)])
+    return out/out.max()
+
+def _free_spot(rng, size, placed, rad):
+    "A floor position at least `rad` from the walls' margin and from everything in `placed`, or None."
+    W, _, D = size
+    for _ in range(50):
+        x, z = rng.uniform(rad + .2, W - rad - .2), rng.uniform(rad + .2, D - rad - .2)
+        if _footprint_free(placed, x, z, rad): return x, z
+    return None
+
+def _plant(b, rng, x, z):
+    "A pot (0.26 m square, 0.2-0.4 m high) with two to four leafy balls above it."
+    ph = rng.uniform(.2, .4); b.box(x, 0., z, .13, ph/2, .13, rng.uniform(0, 1.5), PAINT, _colour(rng, (.6, .35, .2)))
+    for _ in range(rng.integers(2, 5)):
+        r = rng.uniform(.12, .25)
+        b.sphere(x + rng.normal(0, .08), ph + r + rng.uniform(0, .5), z + rng.normal(0, .08), r, LEAF, _colour(rng, (.2, .45, .15), .06))
+
+def _stool(b, rng, x, z):
+    "A bar stool: a 0.34 m square seat 0.45-0.75 m high on four thin legs."
+    h = rng.uniform(.45, .75); yaw = rng.uniform(0, 1.5); c = _colour(rng, (.6, .6, .62))
+    b.box(x, h - .03, z, .17, .015, .17, yaw, PLASTIC, c)
+    for sx in (-1, 1):
+        for sz in (-1, 1):
+            lx, lz = b.offset(x, z, yaw, sx*.12, sz*.12); b.box(lx, 0., lz, .015, (h - .03)/2, .015, yaw, PLASTIC, c)
+
+def _floor_lamp(b, rng, x, z):
+    "A pole 1.3-1.7 m high with a round shade on top."
+    h = rng.uniform(1.3, 1.7); b.box(x, 0., z, .015, h/2, .015, 0., PLASTIC, (.2, .2, .2))
+    b.sphere(x, h + .1, z, .18, PLASTIC, _colour(rng, (.95, .9, .8), .03))
+
+def shift_style(room:dict, rng:np.random.Generator) -> dict:
+    "Re-dress `room` in place in the style-shift families: wallpaper, checkered or concrete floor, cool lights, plants, stools, floor lamps."
+    W, H, D = room['size']
+    room['wall_mat'] = WALLPAPER
+    room['paper_kind'] = int(rng.integers(3)); room['paper_scale'] = float(rng.uniform(.12, .4))
+    room['wall_colour'] = _colour(rng, _PAPER_COLOURS[rng.integers(len(_PAPER_COLOURS))], .05)
+    room['paper_colour'] = np.clip(room['wall_colour']*rng.uniform(.5, .8) + rng.uniform(0, .3), 0.02, 0.98)
+    if rng.random() < .6:
+        room['floor_mat'], room['checker'] = CHECKER, float(rng.choice([.25, .35, .5]))
+        room['floor_colour'] = _colour(rng, (.85, .85, .82), .04)
+        room['floor_colour2'] = _colour(rng, [(.15, .15, .15), (.45, .15, .12), (.15, .25, .40)][rng.integers(3)], .03)
+    else:
+        room['floor_mat'], room['checker'] = CONCRETE, .5
+        room['floor_colour'] = room['floor_colour2'] = _colour(rng, (.55, .55, .53), .05)
+    if rng.random() < .5:                                        # daylight through one wall
+        wall, s = rng.integers(4), rng.uniform(.2, .8)
+        pos = [(s*W, 1.8, .15), (W-.15, 1.8, s*D), (s*W, 1.8, D-.15), (.15, 1.8, s*D)][wall]
+        room['lights'] = [(np.array(pos), rng.uniform(5, 9), kelvin_rgb(rng.uniform(6000, 7500)))]
+    else:                                                        # two cool spots under the ceiling
+        room['lights'] = [(np.array([rng.uniform(.15, .85)*W, H-.05, rng.uniform(.15, .85)*D]), rng.uniform(1.5, 3),
+                           kelvin_rgb(rng.uniform(5200, 7500))) for _ in range(2)]
+    room['ambient_rgb'] = kelvin_rgb(rng.uniform(5500, 7500))
+    b, placed = _Builder(), [tuple(p) for p in room['placed']]
+    for _ in range(rng.integers(2, 6)):
+        kind = ('plant', 'stool', 'lamp')[rng.integers(3)]
+        spot = _free_spot(rng, room['size'], placed, dict(plant=.35, stool=.25, lamp=.25)[kind])
+        if spot is None: continue
+        placed.append((*spot, dict(plant=.35, stool=.25, lamp=.25)[kind]))
+        dict(plant=_plant, stool=_stool, lamp=_floor_lamp)[kind](b, rng, *spot)
+    if b.boxes: room['boxes'] = np.concatenate([room['boxes'], np.array(b.boxes, float).reshape(-1, 11)])
+    if b.spheres: room['spheres'] = np.concatenate([room['spheres'], np.array(b.spheres, float).reshape(-1, 8)])
+    room['placed'] = np.array(placed, float).reshape(-1, 3)
+    return room
 
 # %% ../nbs/00_synthetic.ipynb #24161fa8
 def raw_depth(depth:np.ndarray, rgb:np.ndarray, mat:np.ndarray, rng:np.random.Generator) -> np.ndarray:
@@ -365,24 +463,27 @@ def raw_depth(depth:np.ndarray, rgb:np.ndarray, mat:np.ndarray, rng:np.random.Ge
     raw[holes | (depth < 0.5)] = 0
     return raw.astype(np.float32)
 
-def render_frame(index:int, seed:int=0, height:int=240, width:int=320, frames_per_room:int=4) -> dict:
-    "Render frame `index` of dataset `seed`: `image` uint8 (h, w, 3), `depth` and `raw_depth` float32 metres, `scene`."
+def render_frame(index:int, seed:int=0, height:int=240, width:int=320, frames_per_room:int=4, style:str='train') -> dict:
+    "Render frame `index` of dataset `seed` in `style` (`STYLES`): `image` uint8 (h, w, 3), `depth` and `raw_depth` float32 metres, `scene`."
     if height < 8 or width < 8: raise ValueError(f"frame size {height}x{width} is too small (need at least 8x8)")
+    if style not in STYLES: raise ValueError(f"style must be one of {STYLES}, got {style!r}")
     room_id = index // frames_per_room
     room = random_room(np.random.default_rng([seed, room_id, 0]))
+    if style == 'shift': shift_style(room, np.random.default_rng([seed, room_id, 3]))
     rng = np.random.default_rng([seed, index, 1])
     cam = random_camera(rng, room)
     d = camera_rays(height, width, cam['yaw'], cam['pitch'], cam['roll'])
     hit = cast(cam['pos'], d, room)
     albedo = texture(hit, room, ValueNoise(np.random.default_rng([seed, room_id, 2])))
-    radiance = albedo*shade(hit, room)[:, None]
+    irr = shade(hit, room)
+    radiance = albedo*(irr[:, None] if irr.ndim == 1 else irr)
     exposure = rng.uniform(0.85, 1.1) / max(np.percentile(radiance.mean(1), 99), 1e-3)
     img = np.clip(radiance*exposure, 0, 1)**(1/2.2)
     img = img.reshape(height, width, 3) + rng.normal(0, 0.012, (height, width, 3))
     rgb = (np.clip(img, 0, 1)*255 + 0.5).astype(np.uint8)
     depth = hit['t'].reshape(height, width).astype(np.float32)
     raw = raw_depth(depth, rgb, hit['mat'].reshape(height, width), rng)
-    return dict(image=rgb, depth=depth, raw_depth=raw, scene=f"synthetic_room_{room_id:05d}")
+    return dict(image=rgb, depth=depth, raw_depth=raw, scene=f"synthetic_{'' if style == 'train' else style + '_'}room_{room_id:05d}")
 
 # %% ../nbs/00_synthetic.ipynb #fe3fb0ef
 LABELED_NAME, SPLITS_NAME = 'nyu_depth_v2_labeled.mat', 'splits.mat'
@@ -417,16 +518,17 @@ def _write_matlab_header(path):
     with open(path, 'r+b') as f: f.write(hdr.ljust(_MATLAB_HEADER_LEN, b'\0'))
 
 def _render_job(args):
-    i, seed, height, width, fpr = args
-    return render_frame(i, seed, height, width, fpr)
+    i, seed, height, width, fpr, style = args
+    return render_frame(i, seed, height, width, fpr, style)
 
 # %% ../nbs/00_synthetic.ipynb #be075279
 def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0,
                  frames_per_room:int=4, test_fraction:float=0.2, workers:int|None=None, compression:bool=False,
-                 chunk_frames:int=1) -> Path:
-    "Render `n_frames` synthetic frames into `folder` as `nyu_depth_v2_labeled.mat` + `splits.mat` (`compression`: gzip chunks of `chunk_frames` frames, as MATLAB writes)."
+                 chunk_frames:int=1, style:str='train') -> Path:
+    "Render `n_frames` synthetic frames in `style` into `folder` as `nyu_depth_v2_labeled.mat` + `splits.mat` (`compression`: gzip chunks of `chunk_frames` frames, as MATLAB writes)."
     import h5py, scipy.io
     if chunk_frames < 1: raise ValueError(f"chunk_frames must be >= 1, got {chunk_frames}")
+    if style not in STYLES: raise ValueError(f"style must be one of {STYLES}, got {style!r}")
     _check_params(n_frames, height, width, frames_per_room, test_fraction)
     folder = Path(folder)
     try:
@@ -434,7 +536,7 @@ def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0
         probe = folder/f".write-test-{os.getpid()}"; probe.touch(); probe.unlink()
     except OSError as e: raise OSError(f"cannot write the synthetic dataset to {folder}: {e.strerror or e}") from e
     workers = max(1, min(workers or os.cpu_count() or 1, n_frames))
-    jobs = [(i, seed, height, width, frames_per_room) for i in range(n_frames)]
+    jobs = [(i, seed, height, width, frames_per_room, style) for i in range(n_frames)]
     with atomic_write(folder/LABELED_NAME) as tmp:
         with h5py.File(tmp, 'w', userblock_size=_MATLAB_HEADER_LEN) as f:
             k = min(chunk_frames, n_frames)
@@ -442,7 +544,7 @@ def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0
             imgs = f.create_dataset('images', (n_frames, 3, width, height), np.uint8, chunks=(k, 3, width, height), **z)
             deps = f.create_dataset('depths', (n_frames, width, height), np.float32, chunks=(k, width, height), **z)
             raws = f.create_dataset('rawDepths', (n_frames, width, height), np.float32, chunks=(k, width, height), **z)
-            f.attrs['depth_nb_synthetic'] = np.bytes_('rendered by depth_nb.synthetic')   # not a real NYU file
+            f.attrs['depth_nb_synthetic'] = np.bytes_(f'rendered by depth_nb.synthetic, style {style}')   # not a real NYU file
             for d, cls in ((imgs, 'uint8'), (deps, 'single'), (raws, 'single')): d.attrs['MATLAB_class'] = np.bytes_(cls)
             refs_grp = f.create_group('#refs#')
             scenes = f.create_dataset('scenes', (1, n_frames), dtype=h5py.ref_dtype)
@@ -476,16 +578,22 @@ def make_dataset(folder, n_frames:int, height:int=240, width:int=320, seed:int=0
 # %% ../nbs/00_synthetic.ipynb #c72c1203
 RENDERER_VERSION = 2
 DEFAULT_SYNTHETIC = dict(n_frames=3000, height=120, width=160, seed=0)
+STYLE_SHIFT = dict(n_frames=400, height=120, width=160, seed=1)   # 100 rooms of seed 1: none of them is a training room
 
 def cache_dir() -> Path:
     "Where depth_nb keeps built data: `$DEPTH_NB_CACHE`, else `$XDG_CACHE_HOME/depth_nb`, else `~/.cache/depth_nb`."
     if os.environ.get('DEPTH_NB_CACHE'): return Path(os.environ['DEPTH_NB_CACHE']).expanduser()
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'depth_nb'
 
-def default_dataset(n_frames:int=DEFAULT_SYNTHETIC['n_frames'], height:int=DEFAULT_SYNTHETIC['height'],
-                    width:int=DEFAULT_SYNTHETIC['width'], seed:int=DEFAULT_SYNTHETIC['seed'], verbose:bool=True) -> Path:
-    "Folder of the synthetic dataset with these settings, built into `cache_dir()` on first use."
-    folder = cache_dir()/f"synthetic-v{RENDERER_VERSION}-seed{seed}-{n_frames}x{height}x{width}"
+def default_dataset(n_frames:int|None=None, height:int|None=None, width:int|None=None, seed:int|None=None,
+                    verbose:bool=True, style:str='train') -> Path:
+    "Folder of the synthetic dataset with these settings (None: `DEFAULT_SYNTHETIC`, or `STYLE_SHIFT` for `style='shift'`), built into `cache_dir()` on first use."
+    if style not in STYLES: raise ValueError(f"style must be one of {STYLES}, got {style!r}")
+    dflt = STYLE_SHIFT if style == 'shift' else DEFAULT_SYNTHETIC
+    n_frames, height, width, seed = [dflt[k] if v is None else v for k, v in
+                                     dict(n_frames=n_frames, height=height, width=width, seed=seed).items()]
+    name = 'synthetic' if style == 'train' else f'synthetic-{style}'
+    folder = cache_dir()/f"{name}-v{RENDERER_VERSION}-seed{seed}-{n_frames}x{height}x{width}"
     done = folder/'.complete'
     if done.exists(): return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -494,9 +602,10 @@ def default_dataset(n_frames:int=DEFAULT_SYNTHETIC['n_frames'], height:int=DEFAU
             import fcntl; fcntl.flock(lock, fcntl.LOCK_EX)
         except ImportError: pass  # no fcntl (Windows): concurrent first builds just repeat the work
         if not done.exists():
-            if verbose: print(f"depth_nb: building the synthetic default dataset ({n_frames} frames, {height}x{width}) in {folder} ...")
+            what = 'default dataset' if style == 'train' else f'{style!r}-style test set'
+            if verbose: print(f"depth_nb: building the synthetic {what} ({n_frames} frames, {height}x{width}) in {shown(folder)} ...")
             t0 = time.time()
-            make_dataset(folder, n_frames, height, width, seed)
+            make_dataset(folder, n_frames, height, width, seed, style=style)
             done.write_text(f"{time.time() - t0:.1f}\n")
             if verbose: print(f"depth_nb: built in {time.time() - t0:.1f}s")
     return folder

@@ -13,8 +13,8 @@ import torch.nn as nn
 from .core import (Config, save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown, portable,
                            project_root, atomic_write)
 from .data import (open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for,
-                           real_nyu_frames, NYU_BORDER)
-from .metrics import METRICS, EXTRA_METRICS
+                           real_nyu_frames, NYU_BORDER, open_style_shift)
+from .metrics import METRICS, EXTRA_METRICS, metrics_table
 from .unet import (UNetConfig, LOSSES, build_model, encoder_preprocessing, resolve_precision, save_checkpoint,
                            load_checkpoint, unwrap)
 from .classic import FeatureSpec, build_pixels, check_n_images, select_model, save_model
@@ -23,7 +23,8 @@ from .viz import colorize, show_depth_grid
 
 # %% auto #0
 __all__ = ['Callback', 'StopAfterEpoch', 'Run', 'run_finished', 'use_sync_bn', 'run_source', 'setup', 'train_epoch', 'end_epoch',
-           'final_test', 'train', 'write_snapshot', 'snapshot_summary', 'SklearnConfig', 'run_sklearn']
+           'final_test', 'train', 'write_snapshot', 'snapshot_summary', 'snapshot_table', 'SklearnConfig',
+           'run_sklearn']
 
 # %% ../nbs/02b_train.ipynb #af4fa958
 class Callback:
@@ -371,16 +372,21 @@ def _log_epoch(r:Run, entry:dict):
 
 # %% ../nbs/02b_train.ipynb #f67c8049
 def final_test(r:Run) -> dict:
-    "The best checkpoint and the mean-depth baseline on the test split; `metrics.json` and a figure (rank 0)."
+    """The best checkpoint and the mean-depth baseline on the test split, and on the synthetic style-shift rooms when training
+    on the synthetic default (`cfg.style_shift`); `metrics.json` and a figure (rank 0)."""
     weights, _, _ = load_checkpoint(r.run_dir/'checkpoints', 'best', map_location=r.device)
     unwrap(r.model).load_state_dict(weights)
-    test = _score(r, r.test_ds)
-    base = evaluate(MapPredictor('mean depth map', mean_depth_map(r.train_ds)), r.test_ds, batch_size=r.cfg.eval_batch_size,
-                    eigen_crop=r.proto['eigen_crop'], max_depth=r.cfg.max_depth)
-    out = dict(epochs=r.history, test=test, baseline_mean_depth=base, protocol=r.proto)
+    mean_map = MapPredictor('mean depth map', mean_depth_map(r.train_ds))
+    def both(ds):
+        return dict(test=_score(r, ds), baseline_mean_depth=evaluate(mean_map, ds, batch_size=r.cfg.eval_batch_size,
+                                                                     eigen_crop=r.proto['eigen_crop'], max_depth=r.cfg.max_depth))
+    out = dict(epochs=r.history, **both(r.test_ds), protocol=r.proto)
+    if r.cfg.style_shift and r.cfg.data_dir is None:
+        out['style_shift'] = both(_subset(open_style_shift(verbose=False), r.cfg.max_eval_samples, r.cfg.seed, False))
     save_json(out, r.run_dir/'metrics.json')
     _test_figure(r, r.run_dir/'figures'/'test_samples.png')
-    r.writer.add_scalars('test', {k: test[k] for k in METRICS}, r.cfg.epochs)
+    r.writer.add_scalars('test', {k: out['test'][k] for k in METRICS}, r.cfg.epochs)
+    if 'style_shift' in out: r.writer.add_scalars('style_shift', {k: out['style_shift']['test'][k] for k in METRICS}, r.cfg.epochs)
     return out
 
 def _test_figure(r:Run, path:Path):
@@ -451,6 +457,9 @@ def write_snapshot(run_dir, out_dir=None) -> dict:
                 train_minutes=round(sum(e['epoch_s'] for e in m['epochs'])/60, 1),
                 test={k: m['test'][k] for k in METRICS + EXTRA_METRICS if k in m['test']},
                 baseline={k: m['baseline_mean_depth'][k] for k in METRICS if k in m['baseline_mean_depth']},
+                **({} if 'style_shift' not in m else dict(style_shift=dict(
+                    test={k: m['style_shift']['test'][k] for k in METRICS + EXTRA_METRICS + ('n_images',) if k in m['style_shift']['test']},
+                    baseline={k: m['style_shift']['baseline_mean_depth'][k] for k in METRICS + ('n_images',)}))),
                 written=datetime.datetime.now().isoformat(timespec='seconds'))
     save_json(m, out/'metrics.json')
     with atomic_write(out/'test_samples.png') as tmp: tmp.write_bytes(fig.read_bytes())
@@ -466,6 +475,16 @@ def snapshot_summary(snap:dict) -> str:
             f"{'/'.join(src.get('cpu_flags') or []) or 'CPU features not recorded'}{', ' + src['gpu'] if src.get('gpu') else ''}), "
             f"{snap['precision']}; commit {src.get('commit') or 'not recorded'}{' with local changes' if src.get('dirty') else ''}; "
             f"data: {snap['data']['layout']}, {snap['data']['train']} training / {snap['data']['test']} test frames")
+
+def snapshot_table(snap:dict, cols=('abs_rel', 'rmse', 'd1', 'ssim', 'abs_rel_med', 'silog', 'dbe_acc', 'dbe_comp')):
+    "The snapshot's scores against the mean-depth baseline, on the test rooms and, when recorded, the style-shift rooms (a `metrics_table`)."
+    n = dict(n_images=snap['data']['test'])
+    rows = {f"UNet, {snap['epochs']} epochs, test rooms": snap['test'] | n, 'mean depth map (baseline), test rooms': snap['baseline'] | n}
+    if 'style_shift' in snap:
+        sh = snap['style_shift']
+        rows |= {f"UNet, {snap['epochs']} epochs, style-shift rooms": sh['test'], 'mean depth map, style-shift rooms': sh['baseline']}
+    return metrics_table(rows, [k for k in cols if k in snap['test']])
+
 
 # %% ../nbs/02b_train.ipynb #944b6b1b
 @dataclass

@@ -44,6 +44,7 @@ class UNetConfig(Config):
     loss: str = 'silog'                  # silog | silog_grad (with gradient matching) | l1 | l1_ssim_grad (DenseDepth-style)
     max_depth: float = 10.               # the head's range (metres) and the evaluation's valid range
     data_dir: str | None = None          # None: the synthetic default dataset; else a NYU download
+    style_shift: bool = True             # synthetic default only: also test on the style-shift rooms (data.open_style_shift)
     device: str = 'auto'                 # auto | cpu | cuda | cuda:N
     precision: str = 'auto'              # auto | fp32 | bf16 | fp16
     channels_last: bool = True           # NHWC memory format (faster convolutions on CPUs and tensor cores)

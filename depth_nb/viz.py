@@ -155,16 +155,24 @@ def save_depth_color(depth, path, image=None, max_depth:float|None=None, cmap:st
 
 # %% ../nbs/01c_viz.ipynb #2305b0fd
 def plot_leaderboard(results:dict, metrics=('abs_rel', 'rmse', 'd1')):
-    "Bar charts of `metrics` for the scored entries of `results` (aligned ones hatched, baselines grey)."
+    """Bar charts of `metrics` for the scored entries of `results` (aligned ones hatched, baselines grey); entries scored on
+    the style-shift rooms too get a second, paler bar for those."""
     import matplotlib.pyplot as plt
     res = {k: v for k, v in results.items() if 'abs_rel' in v}
-    fig, axs = plt.subplots(1, len(metrics), figsize=(4.2*len(metrics), 0.45*len(res) + 1.2), squeeze=False)
-    names = list(res)
+    shift = any('style_shift' in v for v in res.values())
+    fig, axs = plt.subplots(1, len(metrics), figsize=(4.2*len(metrics), (0.7 if shift else 0.45)*len(res) + 1.4), squeeze=False)
+    names, y = list(res), np.arange(len(res))
+    h = 0.4 if shift else 0.8
     for ax, m in zip(axs[0], metrics):
-        bars = ax.barh(names, [res[n][m] for n in names], color=['tab:gray' if res[n].get('kind') == 'baseline' else 'tab:blue' for n in names])
+        colour = ['tab:gray' if res[n].get('kind') == 'baseline' else 'tab:blue' for n in names]
+        bars = ax.barh(y - (h/2 if shift else 0), [res[n][m] for n in names], h, color=colour, label='test rooms')
         for b, n in zip(bars, names):
             if res[n].get('align', 'none') != 'none': b.set_hatch('//')
+        if shift:
+            ax.barh(y + h/2, [res[n].get('style_shift', {}).get(m, np.nan) for n in names], h, color=colour, alpha=0.45, label='style-shift rooms')
+        ax.set_yticks(y, names)
         ax.set_title(f"{m} ({'higher' if m.startswith('d') or m == 'ssim' else 'lower'} is better)"); ax.invert_yaxis()
+    if shift: axs[0][0].legend(loc='lower right', fontsize=8)
     for ax in axs[0][1:]: ax.set_yticklabels([])
     fig.tight_layout()
     return fig
