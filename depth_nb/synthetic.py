@@ -11,9 +11,10 @@ from .core import nyu_intrinsics, atomic_write, shown
 
 # %% auto #0
 __all__ = ['PAINT', 'WOOD', 'TILES', 'FABRIC', 'PLASTIC', 'GLASS', 'WALLPAPER', 'CHECKER', 'CONCRETE', 'LEAF', 'STYLES',
-           'LABELED_NAME', 'SPLITS_NAME', 'RENDERER_VERSION', 'DEFAULT_SYNTHETIC', 'STYLE_SHIFT', 'camera_frame',
-           'camera_rays', 'random_room', 'random_camera', 'cast', 'ValueNoise', 'texture', 'shade', 'kelvin_rgb',
-           'shift_style', 'raw_depth', 'render_frame', 'room_split', 'make_dataset', 'cache_dir', 'default_dataset']
+           'SHIFT_PARTS', 'LABELED_NAME', 'SPLITS_NAME', 'RENDERER_VERSION', 'DEFAULT_SYNTHETIC', 'STYLE_SHIFT',
+           'camera_frame', 'camera_rays', 'random_room', 'random_camera', 'cast', 'ValueNoise', 'texture', 'shade',
+           'kelvin_rgb', 'shift_style', 'raw_depth', 'render_frame', 'room_split', 'make_dataset', 'cache_dir',
+           'default_dataset']
 
 # %% ../nbs/00_synthetic.ipynb #d22eecd9
 def camera_frame(yaw:float, pitch:float, roll:float):
@@ -326,16 +327,17 @@ def texture(hit:dict, room:dict, noise:ValueNoise) -> np.ndarray:
 
 def _shift_texture(out, u, v, mat, col, room, n1, n2):
     "Albedo of the style-shift materials, which no training room uses: two-colour patterns and rough surfaces."
-    s, kind = room['paper_scale'], room['paper_kind']
-    if kind == 0: pat = (u/s) % 1 < 0.5                                         # stripes
-    elif kind == 1: pat = np.hypot((u/s) % 1 - .5, (v/s) % 1 - .5) < 0.22       # dots
-    else: pat = np.abs((u/s + v/s) % 1 - .5) + np.abs((u/s - v/s) % 1 - .5) < 0.5  # diamonds
-    paper = np.where(pat[:, None], room['paper_colour'], col)*(0.95 + 0.05*n2)[:, None]
-    q = room['checker']
-    checker = np.where(((np.floor(u/q) + np.floor(v/q)) % 2 == 0)[:, None], col, room['floor_colour2'])*(0.93 + 0.07*n1)[:, None]
-    concrete = col*(0.75 + 0.3*n1 + 0.15*n2)[:, None]
-    leaf = col*(0.5 + 0.8*n2*n2)[:, None]
-    for m, a in ((WALLPAPER, paper), (CHECKER, checker), (CONCRETE, concrete), (LEAF, leaf)):
+    layers = [(CONCRETE, col*(0.75 + 0.3*n1 + 0.15*n2)[:, None]), (LEAF, col*(0.5 + 0.8*n2*n2)[:, None])]
+    if (mat == WALLPAPER).any():                  # (a room may have some of these materials only: see `shift_style`'s parts)
+        s, kind = room['paper_scale'], room['paper_kind']
+        if kind == 0: pat = (u/s) % 1 < 0.5                                         # stripes
+        elif kind == 1: pat = np.hypot((u/s) % 1 - .5, (v/s) % 1 - .5) < 0.22       # dots
+        else: pat = np.abs((u/s + v/s) % 1 - .5) + np.abs((u/s - v/s) % 1 - .5) < 0.5  # diamonds
+        layers.append((WALLPAPER, np.where(pat[:, None], room['paper_colour'], col)*(0.95 + 0.05*n2)[:, None]))
+    if (mat == CHECKER).any():
+        q = room['checker']
+        layers.append((CHECKER, np.where(((np.floor(u/q) + np.floor(v/q)) % 2 == 0)[:, None], col, room['floor_colour2'])*(0.93 + 0.07*n1)[:, None]))
+    for m, a in layers:
         out = np.where((mat == m)[:, None], a, out)
     return out
 
@@ -401,28 +403,37 @@ def _floor_lamp(b, rng, x, z):
     h = rng.uniform(1.3, 1.7); b.box(x, 0., z, .015, h/2, .015, 0., PLASTIC, (.2, .2, .2))
     b.sphere(x, h + .1, z, .18, PLASTIC, _colour(rng, (.95, .9, .8), .03))
 
-def shift_style(room:dict, rng:np.random.Generator) -> dict:
-    "Re-dress `room` in place in the style-shift families: wallpaper, checkered or concrete floor, cool lights, plants, stools, floor lamps."
+SHIFT_PARTS = ('wall_colour', 'wall_pattern', 'floor', 'lights', 'objects')   # what `shift_style` changes, each on its own
+
+def shift_style(room:dict, rng:np.random.Generator, parts=SHIFT_PARTS) -> dict:
+    """Re-dress `room` in place in the style-shift families: wallpaper, checkered or concrete floor, cool lights, plants,
+    stools, floor lamps. `parts` (of `SHIFT_PARTS`) picks which change; the draws are the same whatever it picks."""
+    bad = set(parts) - set(SHIFT_PARTS)
+    if bad: raise ValueError(f"unknown style-shift parts {sorted(bad)}; parts: {', '.join(SHIFT_PARTS)}")
     W, H, D = room['size']
-    room['wall_mat'] = WALLPAPER
-    room['paper_kind'] = int(rng.integers(3)); room['paper_scale'] = float(rng.uniform(.12, .4))
-    room['wall_colour'] = _colour(rng, _PAPER_COLOURS[rng.integers(len(_PAPER_COLOURS))], .05)
-    room['paper_colour'] = np.clip(room['wall_colour']*rng.uniform(.5, .8) + rng.uniform(0, .3), 0.02, 0.98)
+    kind, scale = int(rng.integers(3)), float(rng.uniform(.12, .4))
+    paper = _colour(rng, _PAPER_COLOURS[rng.integers(len(_PAPER_COLOURS))], .05)
+    if 'wall_colour' in parts: room['wall_colour'] = paper
+    dark, lift = rng.uniform(.5, .8), rng.uniform(0, .3)         # the pattern's second colour, from the wall's
+    if 'wall_pattern' in parts:
+        room.update(wall_mat=WALLPAPER, paper_kind=kind, paper_scale=scale,
+                    paper_colour=np.clip(room['wall_colour']*dark + lift, 0.02, 0.98))
     if rng.random() < .6:
-        room['floor_mat'], room['checker'] = CHECKER, float(rng.choice([.25, .35, .5]))
-        room['floor_colour'] = _colour(rng, (.85, .85, .82), .04)
-        room['floor_colour2'] = _colour(rng, [(.15, .15, .15), (.45, .15, .12), (.15, .25, .40)][rng.integers(3)], .03)
+        floor = dict(floor_mat=CHECKER, checker=float(rng.choice([.25, .35, .5])), floor_colour=_colour(rng, (.85, .85, .82), .04),
+                     floor_colour2=_colour(rng, [(.15, .15, .15), (.45, .15, .12), (.15, .25, .40)][rng.integers(3)], .03))
     else:
-        room['floor_mat'], room['checker'] = CONCRETE, .5
-        room['floor_colour'] = room['floor_colour2'] = _colour(rng, (.55, .55, .53), .05)
+        c = _colour(rng, (.55, .55, .53), .05)
+        floor = dict(floor_mat=CONCRETE, checker=.5, floor_colour=c, floor_colour2=c)
+    if 'floor' in parts: room.update(floor)
     if rng.random() < .5:                                        # daylight through one wall
         wall, s = rng.integers(4), rng.uniform(.2, .8)
         pos = [(s*W, 1.8, .15), (W-.15, 1.8, s*D), (s*W, 1.8, D-.15), (.15, 1.8, s*D)][wall]
-        room['lights'] = [(np.array(pos), rng.uniform(5, 9), kelvin_rgb(rng.uniform(6000, 7500)))]
+        lights = [(np.array(pos), rng.uniform(5, 9), kelvin_rgb(rng.uniform(6000, 7500)))]
     else:                                                        # two cool spots under the ceiling
-        room['lights'] = [(np.array([rng.uniform(.15, .85)*W, H-.05, rng.uniform(.15, .85)*D]), rng.uniform(1.5, 3),
-                           kelvin_rgb(rng.uniform(5200, 7500))) for _ in range(2)]
-    room['ambient_rgb'] = kelvin_rgb(rng.uniform(5500, 7500))
+        lights = [(np.array([rng.uniform(.15, .85)*W, H-.05, rng.uniform(.15, .85)*D]), rng.uniform(1.5, 3),
+                   kelvin_rgb(rng.uniform(5200, 7500))) for _ in range(2)]
+    ambient = kelvin_rgb(rng.uniform(5500, 7500))
+    if 'lights' in parts: room.update(lights=lights, ambient_rgb=ambient)
     b, placed = _Builder(), [tuple(p) for p in room['placed']]
     for _ in range(rng.integers(2, 6)):
         kind = ('plant', 'stool', 'lamp')[rng.integers(3)]
@@ -430,6 +441,7 @@ def shift_style(room:dict, rng:np.random.Generator) -> dict:
         if spot is None: continue
         placed.append((*spot, dict(plant=.35, stool=.25, lamp=.25)[kind]))
         dict(plant=_plant, stool=_stool, lamp=_floor_lamp)[kind](b, rng, *spot)
+    if 'objects' not in parts: return room
     if b.boxes: room['boxes'] = np.concatenate([room['boxes'], np.array(b.boxes, float).reshape(-1, 11)])
     if b.spheres: room['spheres'] = np.concatenate([room['spheres'], np.array(b.spheres, float).reshape(-1, 8)])
     room['placed'] = np.array(placed, float).reshape(-1, 3)
@@ -463,13 +475,15 @@ def raw_depth(depth:np.ndarray, rgb:np.ndarray, mat:np.ndarray, rng:np.random.Ge
     raw[holes | (depth < 0.5)] = 0
     return raw.astype(np.float32)
 
-def render_frame(index:int, seed:int=0, height:int=240, width:int=320, frames_per_room:int=4, style:str='train') -> dict:
-    "Render frame `index` of dataset `seed` in `style` (`STYLES`): `image` uint8 (h, w, 3), `depth` and `raw_depth` float32 metres, `scene`."
+def render_frame(index:int, seed:int=0, height:int=240, width:int=320, frames_per_room:int=4, style:str='train',
+                 shift_parts=SHIFT_PARTS) -> dict:
+    """Render frame `index` of dataset `seed` in `style` (`STYLES`): `image` uint8 (h, w, 3), `depth` and `raw_depth` float32 metres, `scene`.
+    `shift_parts`: which style-shift changes a `shift` frame gets (`shift_style`), for measuring them one at a time."""
     if height < 8 or width < 8: raise ValueError(f"frame size {height}x{width} is too small (need at least 8x8)")
     if style not in STYLES: raise ValueError(f"style must be one of {STYLES}, got {style!r}")
     room_id = index // frames_per_room
     room = random_room(np.random.default_rng([seed, room_id, 0]))
-    if style == 'shift': shift_style(room, np.random.default_rng([seed, room_id, 3]))
+    if style == 'shift': shift_style(room, np.random.default_rng([seed, room_id, 3]), shift_parts)
     rng = np.random.default_rng([seed, index, 1])
     cam = random_camera(rng, room)
     d = camera_rays(height, width, cam['yaw'], cam['pitch'], cam['roll'])
