@@ -18,7 +18,7 @@ model, not of speed. Last line: one JSON object.
 import argparse, json, time, platform
 import numpy as np, torch
 from depth_nb.evaluation import load_predictor, latest_unet_run
-from depth_nb.metrics import DepthMetrics
+from depth_nb.metrics import DepthMetrics, valid_mask
 from depth_nb.synthetic import render_frame, SHIFT_PARTS, STYLE_SHIFT
 
 ap = argparse.ArgumentParser()
@@ -41,7 +41,7 @@ for name, parts in [('none', ())] + [(q, (q,)) for q in SHIFT_PARTS] + [('all', 
         for pr, f in zip(preds, frames):
             gt = torch.from_numpy(f['depth'])
             acc.update(pr[None], gt[None])
-            ok = (gt > 1e-3) & (gt <= 10)
+            ok = valid_mask(gt)                              # the metrics' own valid range
             scales.append(float(torch.log(pr[ok].clamp_min(1e-3)/gt[ok]).median()))
     m = acc.compute()
     rows[name] = dict(d1=round(m['d1'], 3), abs_rel=round(m['abs_rel'], 3), abs_rel_med=round(m['abs_rel_med'], 3),
