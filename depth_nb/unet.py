@@ -41,7 +41,7 @@ class UNetConfig(Config):
     height: int = 96                     # training height, a multiple of 32 (192 or more on a GPU)
     width: int = 128                     # training width, a multiple of 32 (4:3 with height)
     square: bool = False                 # the original recipe's 224x224 instead
-    loss: str = 'silog'                  # silog | silog_grad (with gradient matching) | l1 | l1_ssim_grad (DenseDepth-style)
+    loss: str = 'silog_grad'             # silog | silog_grad (with gradient matching) | l1 | l1_ssim_grad (DenseDepth-style)
     max_depth: float = 10.               # the head's range (metres) and the evaluation's valid range
     data_dir: str | None = None          # None: the synthetic default dataset; else a NYU download
     style_shift: bool = True             # synthetic default only: also test on the style-shift rooms (data.open_style_shift)
