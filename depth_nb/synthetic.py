@@ -186,50 +186,70 @@ def _dot(a, b):
     "Row-wise dot product of `(..., 3)` arrays (faster than `(a*b).sum(-1)`)."
     return a[..., 0]*b[..., 0] + a[..., 1]*b[..., 1] + a[..., 2]*b[..., 2]
 
-def _hit_boxes(o, d, boxes, shadow=False, tmax=None):
+def _slab(oc, d, hx, hy, hz, yaw):
+    "Slab test of rays from `oc` (relative to a box's centre) along `d` with the box turned by `yaw`: near and far t, hit axis and sign."
+    c, s = math.cos(yaw), math.sin(yaw)
+    lo = [c*oc[..., 0] - s*oc[..., 2], oc[..., 1], s*oc[..., 0] + c*oc[..., 2]]
+    ld = [c*d[:, 0] - s*d[:, 2], d[:, 1], s*d[:, 0] + c*d[:, 2]]
+    n = len(d)
+    tn, tf = np.full(n, -np.inf), np.full(n, np.inf)
+    ax = np.zeros(n, np.int8); sg = np.zeros(n, np.int8)
+    for a, h in enumerate((hx, hy, hz)):
+        with np.errstate(divide='ignore', invalid='ignore'):
+            inv = 1.0 / ld[a]
+            t1, t2 = (-h - lo[a])*inv, (h - lo[a])*inv
+        near, far = np.minimum(t1, t2), np.maximum(t1, t2)
+        par = ld[a] == 0  # ray parallel to this slab: inside it or never
+        if par.any():
+            inside = np.abs(lo[a]) <= h
+            near = np.where(par, np.where(inside, -np.inf, np.inf), near)
+            far = np.where(par, np.where(inside, np.inf, -np.inf), far)
+        upd = near > tn
+        ax[upd] = a; sg[upd] = np.where(ld[a][upd] > 0, -1, 1)
+        tn = np.maximum(tn, near); tf = np.minimum(tf, far)
+    return tn, tf, ax, sg
+
+def _hit_boxes(o, d, boxes):
     "Nearest hit of rays `o + t d` with turned boxes: t (inf if none), index, local hit axis and sign."
     P = len(d)
     best_t = np.full(P, np.inf); best_i = np.full(P, -1); best_ax = np.zeros(P, np.int8); best_sg = np.zeros(P, np.int8)
     dd = _dot(d, d)
+    u = d/np.sqrt(dd)[:, None] if o.ndim == 1 else None
     for i, (cx, y0, cz, hx, hy, hz, yaw, *_rest) in enumerate(boxes):
         # cheap cull: only rays that pass the box's bounding sphere get the slab test
-        oc = o - np.array([cx, y0 + hy, cz])
-        b = _dot(oc, d)
-        cc = _dot(oc, oc) - (hx*hx + hy*hy + hz*hz)
-        disc = b*b - dd*cc
-        cand = disc >= 0
-        cand[cand] &= (-b[cand] + np.sqrt(disc[cand])) > 0
+        oc = o - np.array([cx, y0 + hy, cz]); r2 = hx*hx + hy*hy + hz*hz
+        if u is not None:                 # rays from one point (a camera): those in the cone the sphere covers
+            dc2 = oc @ oc
+            cand = _dot(u, -oc) >= math.sqrt(max(dc2 - r2, 0)) if dc2 > r2 else np.ones(P, bool)
+        else:
+            b = _dot(oc, d)
+            disc = b*b - dd*(_dot(oc, oc) - r2)
+            cand = disc >= 0
+            cand[cand] &= (-b[cand] + np.sqrt(disc[cand])) > 0
         idx = np.flatnonzero(cand)
         if not len(idx): continue
-        di = d[idx]; oi = oc[idx] if o.ndim == 2 else oc
-        c, s = math.cos(yaw), math.sin(yaw)
-        lo = [c*oi[..., 0] - s*oi[..., 2], oi[..., 1], s*oi[..., 0] + c*oi[..., 2]]
-        ld = [c*di[:, 0] - s*di[:, 2], di[:, 1], s*di[:, 0] + c*di[:, 2]]
-        n = len(idx)
-        tn, tf = np.full(n, -np.inf), np.full(n, np.inf)
-        ax = np.zeros(n, np.int8); sg = np.zeros(n, np.int8)
-        for a, h in enumerate((hx, hy, hz)):
-            with np.errstate(divide='ignore', invalid='ignore'):
-                inv = 1.0 / ld[a]
-                t1, t2 = (-h - lo[a])*inv, (h - lo[a])*inv
-            near, far = np.minimum(t1, t2), np.maximum(t1, t2)
-            par = ld[a] == 0  # ray parallel to this slab: inside it or never
-            if par.any():
-                inside = np.abs(lo[a]) <= h
-                near = np.where(par, np.where(inside, -np.inf, np.inf), near)
-                far = np.where(par, np.where(inside, np.inf, -np.inf), far)
-            upd = near > tn
-            ax[upd] = a; sg[upd] = np.where(ld[a][upd] > 0, -1, 1)
-            tn = np.maximum(tn, near); tf = np.minimum(tf, far)
-        hit = (tn <= tf) & (tn > 1e-6)
-        if tmax is not None: hit &= tn < tmax
-        t = np.where(hit, tn, np.inf)
+        tn, tf, ax, sg = _slab(oc[idx] if o.ndim == 2 else oc, d[idx], hx, hy, hz, yaw)
+        t = np.where((tn <= tf) & (tn > 1e-6), tn, np.inf)
         closer = t < best_t[idx]
-        if shadow:
-            best_t[idx] = np.minimum(best_t[idx], t); continue
         j = idx[closer]
         best_t[j] = t[closer]; best_i[j] = i; best_ax[j] = ax[closer]; best_sg[j] = sg[closer]
     return best_t, best_i, best_ax, best_sg
+
+def _blocked(o, L, light, boxes):
+    "Which shadow rays, from points `o` to the `light` (along `L`, up to t = 1), a box blocks."
+    blocked = np.zeros(len(o), bool)
+    v = o - light; dist = np.sqrt(_dot(v, v)); u = v/dist[:, None]
+    for cx, y0, cz, hx, hy, hz, yaw, *_rest in boxes:
+        # cull in the light's view: a ray can only meet the box if its point lies in the cone of directions that the box's
+        # bounding sphere covers, beyond the sphere's near side (the margin covers the points' 0.1 mm lift off their surface)
+        c = np.array([cx, y0 + hy, cz]) - light; dc = math.sqrt(c @ c); r = math.sqrt(hx*hx + hy*hy + hz*hz) + 1e-3
+        cand = ~blocked & (dist > dc - r)
+        if dc > r: cand &= _dot(u, c/dc) >= math.sqrt(1 - (r/dc)**2)
+        idx = np.flatnonzero(cand)
+        if not len(idx): continue
+        tn, tf, _, _ = _slab(o[idx] - np.array([cx, y0 + hy, cz]), L[idx], hx, hy, hz, yaw)
+        blocked[idx] = (tn <= tf) & (tn > 1e-6) & (tn < 1.0)
+    return blocked
 
 def _hit_spheres(o, d, spheres, tmax=None):
     P = len(d)
@@ -350,9 +370,8 @@ def _direct(hit, light, power, room):
     lit = ndotl > 0
     blocked = np.zeros(len(L), bool)
     if lit.any():
-        tb = _hit_boxes(o[lit], L[lit], room['boxes'], shadow=True, tmax=1.0)[0]
         ts = _hit_spheres(o[lit], L[lit], room['spheres'], tmax=1.0)[0] if len(room['spheres']) else np.full(lit.sum(), np.inf)
-        blocked[lit] = np.isfinite(tb) | np.isfinite(ts)
+        blocked[lit] = _blocked(o[lit], L[lit], light, room['boxes']) | np.isfinite(ts)
     return power*ndotl/(0.3 + dist**2)*~blocked
 
 def shade(hit:dict, room:dict) -> np.ndarray:
