@@ -4,10 +4,12 @@ training room) re-rendered with one change of `depth_nb.synthetic.SHIFT_PARTS` a
 Rows: `none` (the same rooms dressed as for training: the in-distribution reference), each part alone
 (`wall_colour`: the wallpaper palette on plain paint; `wall_pattern`: the pattern in the training wall colours;
 `floor`: checkered or concrete floors; `lights`: cool daylight or spots; `objects`: plants, stools, floor lamps),
-and `all` (the style-shift split itself). Each gives d1, abs_rel, the median-aligned abs_rel (`abs_rel_med`:
-what is left once each image's scale is corrected), the boundary accuracy dbe_acc (pixels, lower is better) and
-`log_scale`: the median over images of each image's median log(prediction / truth) (< 0: the model puts the room
-too near). A change that moves abs_rel but not abs_rel_med costs scale; one that moves abs_rel_med costs structure.
+and `all` (the style-shift split itself). Every row sees each frame from the same camera (the one drawn for the
+full style-shift room; before session 16 the `objects` part moved it in 245 of the 400 frames). Each gives d1,
+abs_rel, the median-aligned abs_rel (`abs_rel_med`: what is left once each image's scale is corrected), the
+boundary accuracy dbe_acc (pixels, lower is better) and `log_scale`: the median over images of each image's median
+log(prediction / truth) (< 0: the model puts the room too near). A change that moves abs_rel but not abs_rel_med
+costs scale; one that moves abs_rel_med costs structure.
 
 --frames frames (the first ones of the split, 4 per room) are rendered at the default size (120x160) and predicted
 by the UNet of --run (default: the newest main-job run under results/). No timing: it is a measurement of a

@@ -497,14 +497,20 @@ def raw_depth(depth:np.ndarray, rgb:np.ndarray, mat:np.ndarray, rng:np.random.Ge
 def render_frame(index:int, seed:int=0, height:int=240, width:int=320, frames_per_room:int=4, style:str='train',
                  shift_parts=SHIFT_PARTS) -> dict:
     """Render frame `index` of dataset `seed` in `style` (`STYLES`): `image` uint8 (h, w, 3), `depth` and `raw_depth` float32 metres, `scene`.
-    `shift_parts`: which style-shift changes a `shift` frame gets (`shift_style`), for measuring them one at a time."""
+    `shift_parts`: which style-shift changes a `shift` frame gets (`shift_style`), for measuring them one at a time; the
+    camera is the full style-shift frame's whatever they are."""
     if height < 8 or width < 8: raise ValueError(f"frame size {height}x{width} is too small (need at least 8x8)")
     if style not in STYLES: raise ValueError(f"style must be one of {STYLES}, got {style!r}")
     room_id = index // frames_per_room
     room = random_room(np.random.default_rng([seed, room_id, 0]))
-    if style == 'shift': shift_style(room, np.random.default_rng([seed, room_id, 3]), shift_parts)
+    view = room
+    if style == 'shift':
+        shift_style(room, np.random.default_rng([seed, room_id, 3]), shift_parts)
+        # the camera stands in the full style-shift room whatever `shift_parts` renders: every part is seen from one view
+        view = room if set(shift_parts) == set(SHIFT_PARTS) else shift_style(random_room(np.random.default_rng([seed, room_id, 0])),
+                                                                              np.random.default_rng([seed, room_id, 3]))
     rng = np.random.default_rng([seed, index, 1])
-    cam = random_camera(rng, room)
+    cam = random_camera(rng, view)
     d = camera_rays(height, width, cam['yaw'], cam['pitch'], cam['roll'])
     hit = cast(cam['pos'], d, room)
     albedo = texture(hit, room, ValueNoise(np.random.default_rng([seed, room_id, 2])))
