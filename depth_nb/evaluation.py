@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (Config, save_json, evenly_spaced, resolve_results_dir, new_path, resolve_device, atomic_write, portable,
-                           project_root)
+                           project_root, shown)
 from .data import open_dataset, open_style_shift
 from .metrics import METRICS, metrics_table, align_prediction, valid_mask
 from .viz import show_depth_grid, plot_leaderboard
 from .predict import (Predictor, evaluate, resolve_n_images, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map,
-                              row_mean_map)
+                              row_mean_map, UPSAMPLING)
 from .pretrained import load_depth_model, WeightsUnavailable
 from .unet import UNetConfig
 from .train import train, SklearnConfig, run_sklearn, run_finished
@@ -43,12 +43,15 @@ class EvalConfig(Config):
     trust_pickle: bool = False       # load legacy pickle (joblib) scikit-learn models: only for files you made yourself
     out: str | None = 'evaluation/leaderboard.json'   # results JSON, relative to results_dir; None: not written
     style_shift: bool = True         # synthetic default only: also score every entry on the style-shift rooms (data.open_style_shift)
+    upsample: str | None = None      # bilinear | bicubic | guided, for every model that can; None: each model's own (UNet: guided)
 
     def validate(self):
         "Refuse settings that cannot work before anything is loaded."
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
         if self.n_images not in (None, 'auto', 'all') and (isinstance(self.n_images, (str, bool)) or self.n_images < 1):
             raise ValueError(f"n_images must be 'auto', 'all' (or None) or a number of frames >= 1, got {self.n_images!r}")
+        if self.upsample is not None and self.upsample not in UPSAMPLING:
+            raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)} (or None: each model's own), got {self.upsample!r}")
         resolve_device(self.device)
         return self
 
@@ -110,11 +113,11 @@ def _wanted(cfg:EvalConfig, R:Path, say) -> list:
         path = find(R) if sel == 'latest' else Path(sel)
         if path is not None: rows.append((f"{what} ({path.name})", path, 'ok'))
         elif cfg.train_missing:
-            say(f"{what}: nothing saved under {R}: training a small one here, as asked (train_missing; not the real model)")
+            say(f"{what}: nothing saved under {shown(R)}: training a small one here, as asked (train_missing; not the real model)")
             path = quick(cfg, R/'evaluation'); rows.append((f"{what} ({path.name})", path, 'trained here (none found)'))
         else:
-            say(f"{what}: no saved model under {R}: {_HOW[what]}, or pass --train-missing to train a small one here")
-            rows.append((what, None, f"unavailable: nothing saved under {R}"))
+            say(f"{what}: no saved model under {shown(R)}: {_HOW[what]}, or pass --train-missing to train a small one here")
+            rows.append((what, None, f"unavailable: nothing saved under {shown(R)}"))
     return rows + [(m, m, 'ok') for m in (cfg.pretrained or '').split(',') if m.strip()]
 
 def gather(cfg:EvalConfig, models=None, train_ds=None, verbose:bool=True) -> tuple[dict, dict, list]:
@@ -129,12 +132,17 @@ def gather(cfg:EvalConfig, models=None, train_ds=None, verbose:bool=True) -> tup
     for name, model, st in rows:
         status[name] = st
         if model is None: continue
-        try: entries[name] = load_predictor(model, cfg.device, train_ds, True if models is None else None, cfg.trust_pickle)
+        try: p = load_predictor(model, cfg.device, train_ds, True if models is None else None, cfg.trust_pickle)
         except WeightsUnavailable as e:
             status[name] = 'unavailable: no weights on disk'
             say(f"{name}: unavailable, no weights on disk" + ('' if any('hf download' in n for n in notes) else f" ({e})"))
         except (FileNotFoundError, ValueError) as e:
             status[name] = f"unavailable: {str(e).split('. ')[0]}"; say(f"{name}: {e}")
+        else:
+            entries[name] = p
+            if cfg.upsample is None or cfg.upsample == p.upsample: continue
+            if cfg.upsample in p.upsamplings: p.upsample = cfg.upsample
+            else: say(f"{name}: keeps its {p.upsample} upsampling (a {p.kind} model cannot do {cfg.upsample})")
     return entries, status, notes
 
 def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -> dict:
@@ -167,7 +175,7 @@ def leaderboard(cfg:EvalConfig, models=None, verbose:bool=True, gathered=None) -
     return out
 
 def leaderboard_table(board:dict, digits:int=3):
-    "One row per entry: the metrics (NaN where unavailable), the style-shift rooms' `shift_d1`/`shift_abs_rel` when scored, alignment, frames scored (partial ones said so), status."
+    "One row per entry: the metrics (NaN where unavailable), the style-shift rooms' `shift_d1`/`shift_abs_rel` when scored, alignment, upsampling, frames scored (partial ones said so), status."
     res = board['results']
     t = metrics_table({k: v for k, v in res.items()}, digits=digits)
     scored = [k for k in t.index if 'abs_rel' in res[k]]
@@ -175,6 +183,7 @@ def leaderboard_table(board:dict, digits:int=3):
     if any('style_shift' in res[k] for k in scored):             # the style-shift rooms' d1 and abs_rel beside the test split's
         for m in ('d1', 'abs_rel'):
             t.insert(list(t.columns).index('align'), f"shift_{m} {'↑' if m == 'd1' else '↓'}", [round(res[k]['style_shift'][m], digits) if 'style_shift' in res[k] else float('nan') for k in t.index])
+    t.insert(list(t.columns).index('align') + 1, 'upsample', [res[k].get('upsample') or '-' for k in t.index])
     t['frames'] = [f"{res[k]['n_images']} of {res[k]['n_split']}{' (partial)' if res[k]['partial'] else ''}" if k in scored else '-'
                    for k in t.index]
     t['about'] = [res[k].get('about', '') for k in t.index]

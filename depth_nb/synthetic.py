@@ -423,6 +423,7 @@ def _floor_lamp(b, rng, x, z):
     b.sphere(x, h + .1, z, .18, PLASTIC, _colour(rng, (.95, .9, .8), .03))
 
 SHIFT_PARTS = ('wall_colour', 'wall_pattern', 'floor', 'lights', 'objects')   # what `shift_style` changes, each on its own
+_SHIFT_OBJECTS = dict(plant=(_plant, .35), stool=(_stool, .25), lamp=(_floor_lamp, .25))   # the builder and footprint radius of each
 
 def shift_style(room:dict, rng:np.random.Generator, parts=SHIFT_PARTS) -> dict:
     """Re-dress `room` in place in the style-shift families: wallpaper, checkered or concrete floor, cool lights, plants,
@@ -455,11 +456,10 @@ def shift_style(room:dict, rng:np.random.Generator, parts=SHIFT_PARTS) -> dict:
     if 'lights' in parts: room.update(lights=lights, ambient_rgb=ambient)
     b, placed = _Builder(), [tuple(p) for p in room['placed']]
     for _ in range(rng.integers(2, 6)):
-        kind = ('plant', 'stool', 'lamp')[rng.integers(3)]
-        spot = _free_spot(rng, room['size'], placed, dict(plant=.35, stool=.25, lamp=.25)[kind])
+        make, rad = _SHIFT_OBJECTS[('plant', 'stool', 'lamp')[rng.integers(3)]]
+        spot = _free_spot(rng, room['size'], placed, rad)
         if spot is None: continue
-        placed.append((*spot, dict(plant=.35, stool=.25, lamp=.25)[kind]))
-        dict(plant=_plant, stool=_stool, lamp=_floor_lamp)[kind](b, rng, *spot)
+        placed.append((*spot, rad)); make(b, rng, *spot)
     if 'objects' not in parts: return room
     if b.boxes: room['boxes'] = np.concatenate([room['boxes'], np.array(b.boxes, float).reshape(-1, 11)])
     if b.spheres: room['spheres'] = np.concatenate([room['spheres'], np.array(b.spheres, float).reshape(-1, 8)])
@@ -494,6 +494,11 @@ def raw_depth(depth:np.ndarray, rgb:np.ndarray, mat:np.ndarray, rng:np.random.Ge
     raw[holes | (depth < 0.5)] = 0
     return raw.astype(np.float32)
 
+def _frame_room(seed:int, room_id:int, style:str, parts=SHIFT_PARTS) -> dict:
+    "Room `room_id` of dataset `seed` as `style` dresses it (a `shift` room gets the style-shift `parts`)."
+    room = random_room(np.random.default_rng([seed, room_id, 0]))
+    return shift_style(room, np.random.default_rng([seed, room_id, 3]), parts) if style == 'shift' else room
+
 def render_frame(index:int, seed:int=0, height:int=240, width:int=320, frames_per_room:int=4, style:str='train',
                  shift_parts=SHIFT_PARTS) -> dict:
     """Render frame `index` of dataset `seed` in `style` (`STYLES`): `image` uint8 (h, w, 3), `depth` and `raw_depth` float32 metres, `scene`.
@@ -502,13 +507,9 @@ def render_frame(index:int, seed:int=0, height:int=240, width:int=320, frames_pe
     if height < 8 or width < 8: raise ValueError(f"frame size {height}x{width} is too small (need at least 8x8)")
     if style not in STYLES: raise ValueError(f"style must be one of {STYLES}, got {style!r}")
     room_id = index // frames_per_room
-    room = random_room(np.random.default_rng([seed, room_id, 0]))
-    view = room
-    if style == 'shift':
-        shift_style(room, np.random.default_rng([seed, room_id, 3]), shift_parts)
-        # the camera stands in the full style-shift room whatever `shift_parts` renders: every part is seen from one view
-        view = room if set(shift_parts) == set(SHIFT_PARTS) else shift_style(random_room(np.random.default_rng([seed, room_id, 0])),
-                                                                              np.random.default_rng([seed, room_id, 3]))
+    room = _frame_room(seed, room_id, style, shift_parts)
+    # the camera stands in the full style-shift room whatever `shift_parts` renders: every part is seen from one view
+    view = room if style == 'train' or set(shift_parts) == set(SHIFT_PARTS) else _frame_room(seed, room_id, style)
     rng = np.random.default_rng([seed, index, 1])
     cam = random_camera(rng, view)
     d = camera_rays(height, width, cam['yaw'], cam['pitch'], cam['roll'])

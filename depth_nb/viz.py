@@ -172,7 +172,12 @@ def plot_leaderboard(results:dict, metrics=('abs_rel', 'rmse', 'd1')):
             ax.barh(y + h/2, [res[n].get('style_shift', {}).get(m, np.nan) for n in names], h, color=colour, alpha=0.45, label='style-shift rooms')
         ax.set_yticks(y, names)
         ax.set_title(f"{m} ({'higher' if m.startswith('d') or m == 'ssim' else 'lower'} is better)"); ax.invert_yaxis()
-    if shift: axs[0][0].legend(loc='lower right', fontsize=8)
     for ax in axs[0][1:]: ax.set_yticklabels([])
-    fig.tight_layout()
+    handles = axs[0][0].get_legend_handles_labels()[0] if shift else []
+    if any(res[n].get('align', 'none') != 'none' for n in names):   # what the hatching means
+        from matplotlib.patches import Patch
+        handles.append(Patch(facecolor='white', edgecolor='black', hatch='//', label='aligned to each image (relative model)'))
+    if handles:                                                  # one legend below the charts, where no bar can hide under it
+        fig.legend(handles=handles, loc='lower center', ncol=len(handles), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.3/fig.get_figheight() if handles else 0, 1, 1))
     return fig
