@@ -15,7 +15,7 @@ from .data import open_dataset, open_style_shift
 from .metrics import METRICS, metrics_table, align_prediction, valid_mask
 from .viz import show_depth_grid, plot_leaderboard
 from .predict import (Predictor, evaluate, resolve_n_images, UNetPredictor, SklearnPredictor, MapPredictor, mean_depth_map,
-                              row_mean_map, UPSAMPLING)
+                              row_mean_map, check_upsample_setting)
 from .pretrained import load_depth_model, WeightsUnavailable
 from .unet import UNetConfig
 from .train import train, SklearnConfig, run_sklearn, run_finished
@@ -50,8 +50,7 @@ class EvalConfig(Config):
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
         if self.n_images not in (None, 'auto', 'all') and (isinstance(self.n_images, (str, bool)) or self.n_images < 1):
             raise ValueError(f"n_images must be 'auto', 'all' (or None) or a number of frames >= 1, got {self.n_images!r}")
-        if self.upsample is not None and self.upsample not in UPSAMPLING:
-            raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)} (or None: each model's own), got {self.upsample!r}")
+        check_upsample_setting(self.upsample)
         resolve_device(self.device)
         return self
 

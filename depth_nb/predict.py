@@ -22,7 +22,8 @@ __all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 
            'Predictor', 'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean',
            'guided_filter', 'guided_radius', 'guided_subsample', 'guided_upsample', 'upsample_depth', 'UNetPredictor',
            'SklearnPredictor', 'TransformersPredictor', 'depth_to_mm', 'save_depth_png16', 'ply_stride', 'save_ply',
-           'read_ply', 'PredictConfig', 'output_names', 'model_streams', 'predict_batches', 'predict_files']
+           'read_ply', 'check_upsample_setting', 'PredictConfig', 'output_names', 'model_streams', 'predict_batches',
+           'predict_files']
 
 # %% ../nbs/03a_predict.ipynb #11ae3e40
 OUTPUTS = ('metric', 'depth', 'disparity')
@@ -426,6 +427,11 @@ def read_ply(path) -> np.ndarray:
 # %% ../nbs/03a_predict.ipynb #86a938f8
 PREVIEWS = ('side', 'depth', 'none')
 
+def check_upsample_setting(mode:str|None):
+    "Refuse a settings dataclass's `upsample` that is neither None (each model's own) nor one of `UPSAMPLING`."
+    if mode is not None and mode not in UPSAMPLING:
+        raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)} (or None: each model's own), got {mode!r}")
+
 @dataclass
 class PredictConfig(Config):
     "Settings of `depth_nb predict`: depth files for images."
@@ -453,8 +459,7 @@ class PredictConfig(Config):
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
         if self.streams is not None and self.streams < 1: raise ValueError(f"streams must be at least 1, got {self.streams}")
         if self.max_points < 0: raise ValueError(f"max_points must be 0 (all) or more, got {self.max_points}")
-        if self.upsample is not None and self.upsample not in UPSAMPLING:
-            raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}, got {self.upsample!r}")
+        check_upsample_setting(self.upsample)
         if self.preview not in PREVIEWS: raise ValueError(f"preview must be one of {', '.join(PREVIEWS)}, got {self.preview!r}")
         self.intrinsics(); resolve_device(self.device)
         return self
