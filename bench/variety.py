@@ -1,6 +1,7 @@
 """#15's training-variety probes: train the main job's recipe on training rooms dressed another way, then score the
 model on its own test split, on today's default (v2) test split and on the style-shift split (`STYLE_SHIFT`).
-The rows of "Training variety" in nbs/07_benchmarks.ipynb from session 17 on came from this script.
+The rows of "Training variety" in nbs/07_benchmarks.ipynb from session 17 on came from this script or from its
+`/tmp` drafts, which dress every room the same way (checked room by room).
 
     python bench/variety.py VARIANTS [--epochs 20] [--encoder mobilenet_v2] [--results-dir results/variety]
 
@@ -128,7 +129,7 @@ if shift is None or v2 is None:
 keys = ('d1', 'abs_rel', 'abs_rel_med', 'dbe_acc')
 pick = lambda d: {k: round(float(d[k]), 3) for k in keys}
 rows = dict(own_test=pick(own), v2_test=pick(v2), style_shift=pick(shift))
-for k, r in rows.items(): print(f"{k:>12}: " + ', '.join(f"{m} {v}" for m, v in r.items()))
+for k, r in rows.items(): print(f"{k:>12}: " + ', '.join(f"{name} {v}" for name, v in r.items()))
 print(f"build {build_s:.0f} s, training {train_min:.1f} min (the final test included); run {run}")
 print(json.dumps(dict(bench='variety', variant=tag, epochs=args.epochs, encoder=args.encoder, decoder_channels=args.decoder_channels,
                       run=str(run), build_s=round(build_s), train_min=round(train_min, 1), **rows)))
