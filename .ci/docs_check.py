@@ -32,9 +32,11 @@ for w in said:      # nbdev runs the import cells to render the docs: a cell tha
         problems.append("a cell mixes imports with other code (nbdev's docs run import cells): " + str(w.message).split('---')[1].strip().splitlines()[0])
 
 proc = cfg.config_path/'_proc'
-notebooks = sorted(p for p in nbs.glob('*.ipynb') if not p.name.startswith('_'))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from execute_nbs import notebooks as _notebooks
+notebooks = _notebooks(nbs)
 for nb in notebooks:
-    out = proc/nb.name
+    out = proc/nb.relative_to(nbs)
     if not out.exists(): problems.append(f"{nb.name}: not processed into {out}"); continue
     cells = json.loads(out.read_text())['cells']
     md = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown']
@@ -47,15 +49,16 @@ for nb in notebooks:
         problems.append(f"{nb.name}: no figure in the processed notebook {out}")
     # and the images its Markdown links to exist
     for link in re.findall(r'!\[[^\]]*\]\(([^)\s]+)\)', '\n'.join(md)):
-        if '://' not in link and not (nbs/link).exists(): problems.append(f"{nb.name}: links to a missing image {link}")
+        if '://' not in link and not (nb.parent/link).exists(): problems.append(f"{nb.name}: links to a missing image {link}")
 
-# README.md and the docs home page (index.ipynb) must agree on the commands a newcomer types
+# README.md and the docs home page (index.ipynb) say the same: the home page is written from the README
+from index_from_readme import main as index_check
+if index_check(['--check']): problems.append("nbs/index.ipynb is not what README.md says: python .ci/index_from_readme.py")
 readme = Path('README.md').read_text()
-index = json.loads((nbs/'index.ipynb').read_text())
-index_src = '\n'.join(''.join(c['source']) for c in index['cells'])
-def commands(text): return {l.strip() for b in re.findall(r"```(?:bash|sh)\n(.*?)```", text, re.S) for l in b.splitlines() if l.strip() and not l.strip().startswith('#')}
-missing = commands(index_src) ^ commands(readme)
-if missing: problems.append(f"README.md and nbs/index.ipynb disagree on these commands: {sorted(missing)}")
+lines, perf = readme.splitlines(), re.search(r'^## Performance\n(.*?)(?=^## |\Z)', readme, re.S | re.M)
+if len(lines) >= 120: problems.append(f"README.md has {len(lines)} lines: a newcomer's page stays under 120 (details go to the notebooks)")
+if perf is None or len(perf.group(1).rstrip().splitlines()) >= 15:
+    problems.append("README.md's Performance section is missing or 15 lines or more: the figures live on nbs/performance.ipynb")
 for link in re.findall(r'\]\(([^)\s#]+)\)', readme):          # the README's pictures and pages are in the repository
     if '://' not in link and not Path(link).exists(): problems.append(f"README.md links to {link}, which is not in the repository")
 

@@ -2,7 +2,7 @@
 
     python .ci/execute_nbs.py [NOTEBOOK ...] [--flags slow] [--retina]
 
-Each notebook (default: every nbs/*.ipynb but _*.ipynb) runs in a fresh Python process, in nbs/, with execnb's
+Each notebook (default: every notebook under nbs/ but _*.ipynb) runs in a fresh Python process, in its own folder, with execnb's
 CaptureShell, the shell nbdev_test uses, at the notebook's own default parameters. The cells nbdev_test skips are
 skipped here too (flagged with settings.ini's `tst_flags` unless named by --flags, `#| eval: false`, and the
 `nbdev_export()` cell); their old outputs are cleared, so no stale output survives a refresh.
@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NB_BUDGET, ALL_BUDGET = 1.5e6, 8e6
 
 def notebooks(folder:Path) -> list:
-    "The project's notebooks in `folder`, sorted: every *.ipynb but the _*.ipynb helpers."
-    return sorted(p for p in Path(folder).glob('*.ipynb') if not p.name.startswith('_'))
+    "The project's notebooks in `folder` and its subfolders (the guides, then `api/`), sorted: every *.ipynb but the _*.ipynb helpers."
+    folder = Path(folder)
+    return sorted((p for p in folder.rglob('*.ipynb') if not any(s.startswith(('_', '.')) for s in p.relative_to(folder).parts)),
+                  key=lambda p: (len(p.relative_to(folder).parts), str(p)))
 
 def tst_flags() -> list:
     "settings.ini's `tst_flags`: the cell flags nbdev_test skips unless asked to run them."
@@ -80,7 +82,7 @@ def run_one(path:Path, skip:set, mpl_format:str) -> int:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('notebooks', nargs='*', help="notebook names or paths (default: every nbs/*.ipynb but _*.ipynb)")
+    ap.add_argument('notebooks', nargs='*', help="notebook paths, or names under nbs/ such as api/00_core.ipynb (default: every notebook under nbs/ but _*.ipynb)")
     ap.add_argument('--flags', default='', help="flagged cells to run too, as nbdev_test --flags (e.g. 'slow')")
     ap.add_argument('--retina', action='store_true', help="figures at twice the resolution (about 4x the bytes)")
     ap.add_argument('--one', type=Path, help=argparse.SUPPRESS)       # the worker: one notebook, in this process

@@ -275,7 +275,7 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     src = args.nbs_dir.resolve()
-    names = args.notebooks or [p.name for p in notebooks(src)]
+    names = args.notebooks or [str(p.relative_to(src)) for p in notebooks(src)]
     missing = [n for n in names if not (src/n).is_file()]
     if missing: print(f"jupyterlab check: no such notebook in {src}: {', '.join(missing)}"); return 1
     tmp = Path(tempfile.mkdtemp(prefix='depth_nb_jlab.'))

@@ -2,7 +2,7 @@
 
     python .ci/output_check.py [NOTEBOOK ...] [--nbs-dir nbs]
 
-For each notebook (default: every nbs/*.ipynb but _*.ipynb) it reports:
+For each notebook (default: every notebook under nbs/ but _*.ipynb) it reports:
 - no outputs at all in a notebook that has code (index.ipynb excepted: the home page may be prose);
 - no image output in a notebook that must show a figure (IMAGES below);
 - an error output, or a traceback in any output text;
@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT/'.ci'))
 from execute_nbs import NB_BUDGET, ALL_BUDGET, notebooks
 from jupyterlab_check import stderr_problems
 
-IMAGES = ('00_synthetic', '01a_dataview', '01b_metrics', '02_unet', '03_classic', '05_evaluation', '06_cli')
+IMAGES = ('01_data_view', '02_unet', '03_sklearn', '05_evaluation', '01_synthetic', '03_metrics', '11_cli')
 NO_OUTPUTS_OK = ('index',)
 MACHINE_PATH = re.compile('|'.join([r'/tmp/', r'/home/', r'/root/', r'/\.venv/', r'site-packages', r'/var/folders/',
                                     re.escape(str(ROOT)) + r'(?=/|\b)']))
@@ -34,7 +34,8 @@ def output_text(o:dict) -> str:
 
 def check_notebook(path:Path) -> list:
     "The problems of one notebook's outputs, each naming the notebook and the cell."
-    nb, name = json.loads(path.read_text()), path.name
+    nb = json.loads(path.read_text())
+    name = str(path.relative_to(ROOT/'nbs')) if path.resolve().is_relative_to(ROOT/'nbs') else path.name
     cells = nb['cells']; problems = []
     code = [c for c in cells if c['cell_type'] == 'code' and ''.join(c['source']).strip()]
     outs = [(i, o) for i, c in enumerate(cells) if c['cell_type'] == 'code' for o in c.get('outputs', [])]

@@ -4,12 +4,12 @@ leaderboard.png: the run, the baselines and the newest scikit-learn model on the
 
     python .ci/snapshot.py results/RUN [--out nbs/main_job] [--sklearn-model latest|FOLDER|none]
 
-Then refresh 02_unet and 05_evaluation (python .ci/execute_nbs.py 02_unet.ipynb 05_evaluation.ipynb) and update the
-README's main-job table: 02_unet's check fails while the two disagree.
+Then refresh the notebooks that show it (python .ci/execute_nbs.py 02_unet.ipynb 05_evaluation.ipynb performance.ipynb) and
+update the README's main-job table: 02_unet's check fails while the two disagree.
 """
 import argparse, sys
 from pathlib import Path
-from depth_nb.train import write_snapshot
+from depth_nb.main_job import write_snapshot
 from depth_nb.evaluation import write_leaderboard_snapshot
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -21,7 +21,8 @@ import numpy as np, torch
 from PIL import Image
 from depth_nb.core import save_json, read_image
 from depth_nb.data import open_dataset
-from depth_nb.unet import UNetConfig, build_model, save_checkpoint
+from depth_nb.unet import UNetConfig, build_model
+from depth_nb.checkpoint import save_checkpoint
 from depth_nb.predict import UNetPredictor, predict_files, predict_batches, model_streams
 
 ap = argparse.ArgumentParser()

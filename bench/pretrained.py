@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from transformers import DPTForDepthEstimation
 from depth_nb.pretrained import dpt_dinov2_small, load_depth_model
-from depth_nb.unet import cpu_has_bf16
+from depth_nb.core import cpu_has_bf16
 
 warnings.filterwarnings('ignore')
 ap = argparse.ArgumentParser()

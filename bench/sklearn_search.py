@@ -5,7 +5,7 @@ same test images with depth_nb.metrics. Last line: one JSON object.
     python bench/sklearn_search.py [--data-dir PATH] [--n-train-images 120] [--test-images 60] [--search small]
 """
 import argparse, json, os, sys, time
-from depth_nb.train import SklearnConfig, run_sklearn
+from depth_nb.sklearn_search import SklearnConfig, run_sklearn
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--data-dir', default=None); ap.add_argument('--n-train-images', type=int, default=120)

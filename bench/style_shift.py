@@ -5,7 +5,7 @@ Rows: `none` (the same rooms dressed as for training: the in-distribution refere
 (`wall_colour`: the wallpaper palette on plain paint; `wall_pattern`: the pattern in the training wall colours;
 `floor`: checkered or concrete floors; `lights`: cool daylight or spots; `objects`: plants, stools, floor lamps),
 and `all` (the style-shift split itself). Every row sees each frame from the same camera (the one drawn for the
-full style-shift room; before session 16 the `objects` part moved it in 245 of the 400 frames). Each gives d1,
+full style-shift room, so that the new objects never move it). Each gives d1,
 abs_rel, the median-aligned abs_rel (`abs_rel_med`: what is left once each image's scale is corrected), the
 boundary accuracy dbe_acc (pixels, lower is better) and `log_scale`: the median over images of each image's median
 log(prediction / truth) (< 0: the model puts the room too near). A change that moves abs_rel but not abs_rel_med
@@ -15,20 +15,21 @@ costs scale; one that moves abs_rel_med costs structure.
 by the UNet of --run (default: the newest main-job run under results/). No timing: it is a measurement of a
 model, not of speed. Last line: one JSON object.
 
-    python bench/style_shift.py [--run results/s12-main-20ep] [--frames 200]
+    python bench/style_shift.py [--run results/RUN] [--frames 200]
 """
 import argparse, json, time, platform
 import numpy as np, torch
-from depth_nb.evaluation import load_predictor, latest_unet_run
+from depth_nb.evaluation import load_predictor
+from depth_nb.main_job import main_job_run
 from depth_nb.metrics import DepthMetrics, valid_mask
 from depth_nb.synthetic import render_frame, SHIFT_PARTS, STYLE_SHIFT
 
 ap = argparse.ArgumentParser()
-ap.add_argument('--run', default=None, help='a UNet run folder (default: the newest under results/)')
+ap.add_argument('--run', default=None, help='a UNet run folder (default: the newest main-job run under results/)')
 ap.add_argument('--frames', type=int, default=200); ap.add_argument('--batch', type=int, default=8)
 args = ap.parse_args()
-run = args.run or latest_unet_run('results')
-if run is None: raise SystemExit('no finished UNet run under results/: train one first (papermill nbs/02_unet.ipynb results/02_unet.ipynb -p epochs 20) or pass --run')
+try: run = args.run or main_job_run('results')
+except FileNotFoundError as e: raise SystemExit(f"{e}, or pass --run")
 p = load_predictor(run, device='cpu')
 h, w, seed = STYLE_SHIFT['height'], STYLE_SHIFT['width'], STYLE_SHIFT['seed']
 print(f"model: {run}; {args.frames} style-shift frames ({h}x{w}, seed {seed}); {platform.processor() or platform.machine()}")

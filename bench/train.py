@@ -18,8 +18,9 @@ Last line: one JSON object.
 import argparse, json, time, statistics, platform, os
 import torch
 from torch.utils.flop_counter import FlopCounterMode
-from depth_nb.core import resolve_device
-from depth_nb.unet import DepthUNet, LOSSES, resolve_precision, UNetConfig, cpu_has_bf16
+from depth_nb.core import resolve_device, resolve_precision, cpu_has_bf16
+from depth_nb.losses import LOSSES
+from depth_nb.unet import DepthUNet, UNetConfig
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--encoder', default=UNetConfig.encoder); ap.add_argument('--decoder_channels', default=UNetConfig.decoder_channels)

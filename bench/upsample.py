@@ -3,7 +3,7 @@ way before), bicubic, and image-guided (`guided_upsample`: bicubic, then a guide
 
 --frames synthetic test frames (evenly spaced over `room_split(3000)`'s test side) are rendered at 480x640 with
 `depth_nb.synthetic.render_frame(index, seed=0, height=480, width=640)` and predicted by the UNet of --run (its
-best checkpoint, else the last) on the CPU, once per `upsample`. Each row gives abs_rel and d1 against the dense
+best checkpoint, else the last; default: the newest main-job run under results/) on the CPU, once per `upsample`. Each row gives abs_rel and d1 against the dense
 ground truth (`depth`), the iBims-1 depth boundary errors dbe_acc and dbe_comp (pixels, `depth_nb.metrics`,
 lower is better; images without ground-truth edges left out) and ms an image (the whole `Predictor.predict`
 for the model rows: resize, forward pass, upsampling; the upsampling alone for the others).
@@ -19,7 +19,7 @@ for the model rows: resize, forward pass, upsampling; the upsampling alone for t
 
 Last line: one JSON object.
 
-    python bench/upsample.py [--frames 40] [--run results/s4-main-20ep] [--batch 4] [--radii 1,3] [--subsamples 1,2,3,5] [--threads 1]
+    python bench/upsample.py [--frames 40] [--run results/RUN] [--batch 4] [--radii 1,3] [--subsamples 1,2,3,5] [--threads 1]
 """
 import argparse, json, os, time, platform
 from pathlib import Path
@@ -30,13 +30,16 @@ from depth_nb.data import to_model_input
 from depth_nb.metrics import DepthMetrics
 from depth_nb.predict import UNetPredictor, UPSAMPLING, GUIDED_RADIUS, guided_upsample, guided_radius, guided_subsample, upsample_depth
 from depth_nb.synthetic import render_frame, room_split
+from depth_nb.main_job import main_job_run
 
 ap = argparse.ArgumentParser()
-ap.add_argument('--frames', type=int, default=40); ap.add_argument('--run', default='results/s4-main-20ep')
+ap.add_argument('--frames', type=int, default=40); ap.add_argument('--run', default=None, help='a UNet run folder (default: the newest main-job run)')
 ap.add_argument('--batch', type=int, default=4); ap.add_argument('--radii', default='1,3', help='other radii to try, in model pixels')
 ap.add_argument('--subsamples', default='1,2,3,5', help="the fast guided filter's subsampling factors to try (1: exact)")
 ap.add_argument('--threads', type=int, default=1, help='torch threads (1: steady timings on a shared machine)')
 args = ap.parse_args()
+try: args.run = str(args.run or main_job_run('results'))
+except FileNotFoundError as e: raise SystemExit(f"{e}, or pass --run")
 torch.set_num_threads(args.threads)
 
 t0 = time.perf_counter()

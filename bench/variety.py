@@ -1,7 +1,6 @@
-"""#15's training-variety probes: train the main job's recipe on training rooms dressed another way, then score the
-model on its own test split, on today's default (v2) test split and on the style-shift split (`STYLE_SHIFT`).
-The rows of "Training variety" in nbs/07_benchmarks.ipynb from session 17 on came from this script or from its
-`/tmp` drafts, which dress every room the same way (checked room by room).
+"""Training variety against the style shift: train the main job's recipe on training rooms dressed another way, then
+score the model on its own test split, on the default test split and on the style-shift split (`STYLE_SHIFT`).
+The figures of "What the style-shift rooms say" on nbs/performance.ipynb come from it.
 
     python bench/variety.py VARIANTS [--epochs 20] [--encoder mobilenet_v2] [--results-dir results/variety]
 
