@@ -1,8 +1,8 @@
 """Benchmark the data pipeline, two parts. Last line: one JSON object.
 
 1. Training samples: decode (HDF5) + geometric and photometric augmentation at the training size,
-   through the DataLoader, with the default number of workers and with none. The UNet trainer consumes
-   about 50 img/s on a 2-core CPU (bench/train.py), so this must stay well above that.
+   through the DataLoader, with the default number of workers and with none. It must stay well above what the
+   training step consumes (`python bench/train.py` measures that on the same machine).
 2. Large HDF5 reading (--hdf5): a 1449-frame 480x640 labeled file as big as the official one, written
    by `depth_nb.synthetic.make_dataset` gzip-compressed in chunks of 4 frames as MATLAB's v7.3 files are
    (built once, about 14 minutes on 2 busy cores, cached in --cache). Frames/s reading it in order and

@@ -1,7 +1,7 @@
 """Benchmark the synthetic renderer: frames per second (one process and the default pool) and the
 time to build the default dataset from scratch. Last line: one JSON object.
 
-    python bench/synthetic.py            # full: includes building the 1000-frame default (about a minute)
+    python bench/synthetic.py            # full: includes building the default dataset (DEFAULT_SYNTHETIC: 3000 frames)
     python bench/synthetic.py --quick    # skips the default build
 """
 import json, os, sys, tempfile, time

@@ -1,5 +1,5 @@
-"""Benchmark the ways a prediction reaches the photo's size (`depth_nb.predict.upsample_depth`): bilinear (the UNet's
-way before), bicubic, and image-guided (`guided_upsample`: bicubic, then a guided filter with the photo as guide).
+"""Benchmark the ways a prediction reaches the photo's size (`depth_nb.predict.upsample_depth`): bilinear,
+bicubic, and image-guided (`guided_upsample`: bicubic, then a guided filter with the photo as guide).
 
 --frames synthetic test frames (evenly spaced over `room_split(3000)`'s test side) are rendered at 480x640 with
 `depth_nb.synthetic.render_frame(index, seed=0, height=480, width=640)` and predicted by the UNet of --run (its

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/00_core.ipynb #402a6c4a
 from __future__ import annotations
-import os, sys, ast, json, shutil, argparse, importlib, contextlib, dataclasses
+import os, sys, ast, json, shutil, secrets, argparse, importlib, contextlib, dataclasses
 from pathlib import Path
 import numpy as np
 
@@ -47,14 +47,13 @@ def _settle(tmp:Path, fsync:bool):
 def atomic_write(path, fsync:bool=True):
     "Yield a temporary path beside `path`: write a file or a folder there; it replaces `path` only if the block succeeds."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    _remove(tmp)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")   # one per write: threads never share one
     try:
         yield tmp
         if not (tmp.exists() or tmp.is_symlink()): raise FileNotFoundError(f"{path}: nothing was written")
         _settle(tmp, fsync)
         if tmp.is_dir() and path.is_dir():          # a folder cannot be renamed over a non-empty one
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
+            old = path.with_name(f".{path.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
             _remove(old); os.replace(path, old); os.replace(tmp, path); _remove(old)
         else: os.replace(tmp, path)
         if fsync: _fsync_dir(path.parent)
@@ -85,7 +84,8 @@ def remove_stale_temps(folder) -> list:
     "Clean what `atomic_write`s of processes that no longer run left in `folder`: temporaries removed, set-aside originals restored."
     done = []
     for p in sorted(Path(folder).glob('.*.tmp-*')) + sorted(Path(folder).glob('.*.old-*')):
-        name, _, pid = p.name[1:].rpartition('.tmp-' if '.tmp-' in p.name else '.old-')
+        name, _, tag = p.name[1:].rpartition('.tmp-' if '.tmp-' in p.name else '.old-')
+        pid = tag.split('-')[0]                                   # `<pid>-<token>`
         if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)): continue
         if '.old-' in p.name and not (p.parent/name).exists(): os.replace(p, p.parent/name)   # killed between two renames
         else: _remove(p)

@@ -281,7 +281,7 @@ def load_depth_model(model, output:str|None=None, device='auto', dtype='auto', c
 # %% ../nbs/04_dinov2.ipynb #da3c7005
 @dataclass
 class PretrainedConfig(Config):
-    "Settings of scoring one pretrained model (`04_pretrained.ipynb`'s parameters)."
+    "Settings of scoring one pretrained model (`04_dinov2.ipynb`'s parameters)."
     model: str = 'dpt-dinov2-small-nyu'  # preset name, hub id or local folder
     data_dir: str | None = None          # None: the synthetic default; else a NYU download
     split: str = 'test'                  # the split scored
