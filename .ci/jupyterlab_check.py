@@ -33,13 +33,15 @@ ALLOWED_STDERR = [
     r"no official split found \(.*\); using a seeded split by (scene|frame): \d+ train / \d+ test frames \(seed -?\d+\)",
     # data.open_dataset: image or depth files without a partner in a plain folder are skipped
     r"\d+ file\(s\) without a partner were ignored, e\.g\. ",
+    # data.open_dataset: the unit of a plain folder's 16-bit depth PNGs, told from the depths
+    r"16-bit depth PNGs read as (millimetres|0\.1 mm) \(median depth",
     # pretrained.load_depth_model: the tiny random-weight model of the tests says that it is random
     r"this is a tiny model with RANDOM weights \(save_tiny_model\), for tests: its depth means nothing",
     # pretrained.load_depth_model: a checkpoint lacking a few (< 1 %) weight tensors
     r"\d+ weight tensor\(s\) not in the checkpoint were randomly initialised",
     # unet.resolve_precision, pretrained.resolve_dtype: bf16 asked for on a GPU that only emulates it
     r"bf16 is emulated there",
-    # classic.load_sklearn_model: a legacy pickle, loaded only because trust_pickle=True
+    # sklearn_search.load_model: a pickle, loaded only because trust_pickle=True
     r"loading a pickle because trust_pickle=True",
 ]
 WARNING_LINE = re.compile(r"^\S.*:\d+: (\w*Warning): (.*)$")

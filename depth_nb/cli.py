@@ -39,14 +39,14 @@ def _predict(cfg, args) -> int:
     if cfg.upsample is not None: predictor.upsample = cfg.upsample          # refused here when the model cannot do it
     r = predict_files(args.images, predictor, cfg.out, cfg.ply,
                       cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points, threads=cfg.threads,
-                      preview=cfg.preview, streams=cfg.streams)
+                      preview=cfg.preview, streams=cfg.streams, overwrite=cfg.overwrite)
     print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed ({r['img_per_s']:.1f} images/s)")
     for f, e in r['failed'].items(): print(f"FAILED {f}: {e}", file=sys.stderr)
     return 1 if r['failed'] else 0
 
 def _export(cfg, args) -> int:
     from depth_nb.export import export_onnx
-    export_onnx(args.run, cfg.onnx, cfg.opset, cfg.atol)
+    export_onnx(args.run, cfg.onnx, cfg.opset, cfg.atol, overwrite=cfg.overwrite)
     return 0
 
 def _config(module:str, name:str):
@@ -98,7 +98,11 @@ def main(argv=None) -> int:
         _say(cmd, e, False); return 2
     try:
         cfg, args = _config(mod, cls).from_args(rest, p)
-        if hasattr(cfg, 'validate'): cfg.validate()
+        if hasattr(cfg, 'validate'):
+            try: cfg.validate()
+            except ValueError as e:                              # a value from a settings file: the file is named too
+                if getattr(args, 'config', None): raise ValueError(f"{e} (in the settings of {args.config})") from None
+                raise
     except SystemExit as e: return e.code                       # argparse: --help (0), or a usage error it printed (2)
     except _foreseen() as e:
         if debug: raise

@@ -9,14 +9,20 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'brief', 'atomic_write', 'new_path', 'remove_stale_temps',
-           'write_text', 'save_json', 'png_bytes', 'write_png', 'resolve_device', 'cpu_has_bf16', 'cuda_has_bf16',
-           'resolve_precision', 'project_root', 'resolve_results_dir', 'shown', 'portable', 'evenly_spaced',
-           'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg', 'params_cell', 'check_params']
+__all__ = ['NYU_HEIGHT', 'NYU_WIDTH', 'NYU_INTRINSICS', 'DataError', 'ConfigError', 'brief', 'atomic_write', 'new_path',
+           'remove_stale_temps', 'write_text', 'save_json', 'png_bytes', 'write_png', 'resolve_device', 'cpu_has_bf16',
+           'cuda_has_bf16', 'resolve_precision', 'project_root', 'resolve_results_dir', 'shown', 'portable',
+           'evenly_spaced', 'nyu_intrinsics', 'read_image', 'parse_bool', 'Config', 'recipe_arg', 'params_cell',
+           'check_params', 'at_least', 'positive']
 
 # %% ../nbs/api/00_core.ipynb #32fdc0f4
 class DataError(ValueError):
     "A problem with an input file; the message names the file (and row or frame) and what is wrong."
+    def _render_traceback_(self): return [f"{type(self).__name__}: {self}"]   # a notebook shows the message, not a traceback
+
+class ConfigError(ValueError):
+    "A setting that cannot be right; the message names the setting, where it came from, and what it must be."
+    def _render_traceback_(self): return [f"{type(self).__name__}: {self}"]
 
 # %% ../nbs/api/00_core.ipynb #ab5e1c02
 def brief(e, limit:int=500) -> str:
@@ -251,6 +257,25 @@ def _kinds(anno) -> set:
     s = anno.__name__ if isinstance(anno, type) else str(anno)
     return {k.strip().replace("<class '", '').replace("'>", '').replace('NoneType', 'None') for k in s.split('|')}
 
+def _typed(name:str, anno, value):
+    """`value` as the field `name`'s annotated type (a whole number where a float is asked, a path where a string is, a
+    list where a tuple is); `ConfigError` naming the field when it is none of the annotation's types."""
+    import numbers
+    kinds = _kinds(anno)
+    if value is None:
+        if 'None' in kinds: return None
+    elif isinstance(value, (bool, np.bool_)):
+        if 'bool' in kinds: return bool(value)
+    elif isinstance(value, numbers.Integral) and kinds & {'int', 'float'}: return int(value) if 'int' in kinds else float(value)
+    elif isinstance(value, numbers.Real) and 'float' in kinds: return float(value)
+    elif isinstance(value, (str, os.PathLike)) and 'str' in kinds: return os.fspath(value)
+    elif isinstance(value, dict) and 'dict' in kinds: return value
+    elif isinstance(value, (list, tuple)) and 'tuple' in kinds: return tuple(value)
+    want = ' or '.join(sorted(kinds - {'None'})) + (' or None' if 'None' in kinds else '')
+    hint = (' (a number or true/false, not a quoted string)' if isinstance(value, str) and kinds & {'int', 'float', 'bool'} else
+            ' (a whole number)' if isinstance(value, numbers.Real) and 'int' in kinds and 'float' not in kinds else '')
+    raise ConfigError(f"{name} must be {want}, got {value!r} ({type(value).__name__}){hint}")
+
 def _parse_value(s:str, anno:str):
     "A command-line string as the field's annotated type (`int | None`, `bool | str`, ...)."
     kinds = _kinds(anno)
@@ -285,6 +310,10 @@ class Config:
     "Base of the settings dataclasses: JSON round trip, a command line from the field comments, the notebook check."
     RECIPES = {}                     # named settings (not a field: no annotation); a subclass defines its own
 
+    def __post_init__(self):
+        "Every field checked against its annotation as the dataclass is made (`ConfigError` naming the field)."
+        for name, f in self.fields().items(): setattr(self, name, _typed(name, f.type, getattr(self, name)))
+
     def with_recipe(self):
         "These settings with `self.recipe`'s values in every field still at its default (no recipe: unchanged)."
         name = getattr(self, 'recipe', None)
@@ -307,8 +336,9 @@ class Config:
     def from_dict(cls, d:dict, source='settings'):
         "A config from a dict of settings (unknown names refused, naming `source`)."
         unknown = set(d) - set(cls.fields())
-        if unknown: raise ValueError(f"{source}: unknown settings {sorted(unknown)} for {cls.__name__}")
-        return cls(**d)
+        if unknown: raise ConfigError(f"{source}: unknown settings {sorted(unknown)} for {cls.__name__}")
+        try: return cls(**d)
+        except ConfigError as e: raise ConfigError(f"{source}: {e}") from None
 
     @classmethod
     def from_json(cls, path):
@@ -316,8 +346,8 @@ class Config:
         path = Path(path)
         try: d = json.loads(path.read_text())
         except FileNotFoundError: raise FileNotFoundError(f"{path}: settings file not found") from None
-        except ValueError as e: raise ValueError(f"{path}: not a JSON settings file ({e})") from None
-        if not isinstance(d, dict): raise ValueError(f"{path}: expected a JSON object of settings, got {type(d).__name__}")
+        except (ValueError, UnicodeDecodeError) as e: raise ConfigError(f"{path}: not a JSON settings file ({e})") from None
+        if not isinstance(d, dict): raise ConfigError(f"{path}: expected a JSON object of settings, got {type(d).__name__}")
         d = d.get('config', d)
         return cls.from_dict(d, path)
 
@@ -326,7 +356,7 @@ class Config:
         "The config from a notebook's namespace: every field taken from the variable of its name."
         missing = set(cls.fields()) - set(namespace)
         if missing: raise NameError(f"the parameters cell does not define {sorted(missing)} ({cls.__name__} fields)")
-        return cls(**{k: namespace[k] for k in cls.fields()})
+        return cls.from_dict({k: namespace[k] for k in cls.fields()}, "the notebook's parameters (papermill -p)")
 
 # %% ../nbs/api/00_core.ipynb #18efa92a
 def _add_field(p:argparse.ArgumentParser, name:str, anno:str, default, doc:str|None):
@@ -387,7 +417,7 @@ def _from_args(cls, argv=None, parser=None):
     base = cls.from_json(path) if path else cls()
     given = {k: a.pop(k) for k in list(a) if k in cls.fields()}
     if given.get('recipe') is not None: base = base.replace(recipe=given['recipe']).with_recipe()
-    return base.replace(**given), argparse.Namespace(**a)
+    return base.replace(**given), argparse.Namespace(**a, config=path)
 
 Config.parser, Config.from_args = _parser, _from_args
 
@@ -411,3 +441,14 @@ def check_params(cls, params:dict, source='the parameters cell'):
     if missing or extra or differ:
         raise ValueError(f"{source} and {cls.__name__} differ: missing {missing}, extra {extra}, "
                          f"different defaults (cell, dataclass) {differ}")
+
+def at_least(cfg, **lows):
+    "`ConfigError` unless each named setting of `cfg` is None or at least its low bound (`epochs=1`, `num_workers=0`, ...)."
+    for k, lo in lows.items():
+        v = getattr(cfg, k)
+        if v is not None and v < lo: raise ConfigError(f"{k} must be >= {lo}, got {v}")
+
+def positive(cfg, **values):
+    "`ConfigError` unless each named value is None or > 0 (`max_depth=cfg.max_depth`, ...)."
+    for k, v in values.items():
+        if v is not None and not v > 0: raise ConfigError(f"{k} must be > 0, got {v}")

@@ -4,21 +4,22 @@
 
 # %% ../nbs/api/02_data.ipynb #5cf54e93
 from __future__ import annotations
-import os, csv, math, warnings
+import io, os, csv, math, warnings
 from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader
-from .core import DataError, read_image
+from .core import DataError, read_image, evenly_spaced
 from .synthetic import default_dataset, LABELED_NAME, SPLITS_NAME, STYLE_SHIFT
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGENET_PREPROCESSING', 'MAX_PLAUSIBLE_DEPTH', 'IMAGE_EXTS', 'SPLITS', 'NYU_BORDER',
-           'clean_depth', 'read_rgb', 'read_depth_png', 'read_depth_npy', 'group_split', 'frame_cache_bytes',
-           'LabeledMat', 'KaggleCSV', 'H5Folder', 'PlainFolder', 'detect_layout', 'DepthDataset', 'open_dataset',
-           'open_style_shift', 'real_nyu_frames', 'protocol_for', 'train_size', 'check_preprocessing', 'normalize',
-           'denormalize', 'affine_theta', 'mask_border', 'TrainTransform', 'to_model_input', 'EvalTransform', 'collate',
-           'default_workers', 'make_loader', 'set_epoch']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGENET_PREPROCESSING', 'MAX_PLAUSIBLE_DEPTH', 'KAGGLE_8BIT', 'IMAGE_EXTS',
+           'INDOOR_MEDIAN', 'PNG_UNITS', 'SPLITS', 'NYU_BORDER', 'clean_depth', 'read_rgb', 'read_depth_png',
+           'read_depth_npy', 'group_split', 'frame_cache_bytes', 'LabeledMat', 'KaggleCSV', 'H5Folder', 'png_unit',
+           'PlainFolder', 'detect_layout', 'DepthDataset', 'open_dataset', 'open_style_shift', 'real_nyu_frames',
+           'protocol_for', 'train_size', 'check_preprocessing', 'normalize', 'denormalize', 'affine_theta',
+           'mask_border', 'TrainTransform', 'to_model_input', 'EvalTransform', 'collate', 'default_workers',
+           'make_loader', 'set_epoch']
 
 # %% ../nbs/api/02_data.ipynb #0a48f451
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -49,8 +50,11 @@ def read_rgb(path) -> np.ndarray:
     "A dataset's RGB frame: `depth_nb.core.read_image` with anything but 3-channel RGB refused."
     return read_image(path, convert=False)
 
-def read_depth_png(path, scale:float|None=None) -> np.ndarray:
-    "A depth PNG in metres: 8-bit is `v/255*10` (Kaggle train), 16-bit is millimetres; `scale` (metres per unit) overrides both."
+KAGGLE_8BIT = 10/255        # metres per stored value of the Kaggle / DenseDepth training depth PNGs (8-bit, 0-10 m)
+
+def read_depth_png(path, scale:float|None=None, eight_bit:float|None=None) -> np.ndarray:
+    """A depth PNG in metres: 16-bit is millimetres, 8-bit is `eight_bit` metres per value (the layout's convention, e.g.
+    `KAGGLE_8BIT`) and refused without one; `scale` (metres per stored unit) overrides both."""
     from PIL import Image
     try:
         with Image.open(path) as im:
@@ -60,7 +64,12 @@ def read_depth_png(path, scale:float|None=None) -> np.ndarray:
     if a.ndim != 2:
         raise DataError(f"{path}: depth image has shape {a.shape} ({im.mode}); expected one channel (8-bit or 16-bit)")
     if scale is not None and np.issubdtype(a.dtype, np.integer): return a.astype(np.float32) * np.float32(scale)
-    if a.dtype == np.uint8: return a.astype(np.float32) / 255 * 10
+    if a.dtype == np.uint8:
+        if eight_bit is None:
+            raise DataError(f"{path}: an 8-bit depth PNG, whose unit cannot be known (0-10 m as Kaggle's v/255*10? disparity? "
+                            f"centimetres?): say what a stored value means with depth_scale (metres per value; {KAGGLE_8BIT:.6f} "
+                            "for the Kaggle / DenseDepth convention)")
+        return a.astype(np.float32) * np.float32(eight_bit)
     if a.dtype in (np.uint16, np.int32, np.dtype('>u2')):
         if a.max() > 65535 or a.min() < 0: raise DataError(f"{path}: depth values outside 16-bit range")
         if 0 < a.max() <= 255:
@@ -117,8 +126,8 @@ class _LazyH5:
 class LabeledMat(_LazyH5):
     "The official `nyu_depth_v2_labeled.mat` (HDF5, MATLAB's transposed axes), or the synthetic one."
     layout = 'labeled'
-    def __init__(self, path, depth_key:str='depths'):
-        self.path, self.depth_key = Path(path), depth_key
+    def __init__(self, path, depth_key:str='depths', depth_scale:float|None=None):
+        self.path, self.depth_key, self.depth_scale = Path(path), depth_key, depth_scale
         f = _h5_open(self.path)
         try:
             missing = [k for k in ('images', depth_key) if k not in f]
@@ -167,12 +176,25 @@ class LabeledMat(_LazyH5):
             self._dsets = (f, f['images'], f[self.depth_key])
         try: img, dep = self._dsets[1][i].transpose(2, 1, 0), self._dsets[2][i].T
         except Exception as e: raise DataError(f"{self.path}: cannot read frame {i} ({e}); is the file truncated?") from None
-        return _sample(np.ascontiguousarray(img), dep, f"{self.path}[{i}]", self.scenes[i] if self.scenes else None)
+        if self.depth_scale is not None: dep = dep.astype(np.float32)*np.float32(self.depth_scale)
+        return _sample(np.ascontiguousarray(img), dep, f"{self.path}[{i}]", self.scenes[i] if self.scenes else None,
+                       "The labeled file's depths are metres; depth_scale states another unit.")
 
 # %% ../nbs/api/02_data.ipynb #288c39eb
+def _csv_text(csv_path) -> str:
+    "The text of a CSV file: UTF-8 (a byte-order mark dropped); `DataError` naming the file and line for other bytes or NULs."
+    data = Path(csv_path).read_bytes()
+    line = lambda at: data[:at].count(b'\n') + 1
+    nul = data.find(b'\x00')
+    if nul >= 0: raise DataError(f"{csv_path} line {line(nul)}: a NUL byte: not a text CSV "
+                                        "(a binary file, or UTF-16 text: save it as UTF-8)")
+    try: return data.decode('utf-8-sig')
+    except UnicodeDecodeError as e:
+        raise DataError(f"{csv_path} line {line(e.start)}: not UTF-8 text ({e.reason} at byte {e.start}): save the CSV as UTF-8") from None
+
 def _rows(csv_path, root):
     rows = []
-    with open(csv_path, newline='') as fh:
+    with io.StringIO(_csv_text(csv_path), newline='') as fh:
         for n, row in enumerate(csv.reader(fh), 1):
             if not row or not ''.join(row).strip(): continue
             if len(row) != 2 or not all(c.strip() for c in row):
@@ -189,8 +211,8 @@ def _rows(csv_path, root):
 class KaggleCSV:
     "The Kaggle / DenseDepth layout: `data/nyu2_train.csv` and `data/nyu2_test.csv`, paths relative to the root."
     layout = 'kaggle'
-    def __init__(self, root, which:str):
-        self.root = Path(root)
+    def __init__(self, root, which:str, depth_scale:float|None=None):
+        self.root, self.depth_scale = Path(root), depth_scale
         self.csv = self.root/'data'/f'nyu2_{which}.csv'
         if not self.csv.exists(): raise DataError(f"{self.csv}: file not found (the Kaggle layout needs data/nyu2_train.csv and data/nyu2_test.csv)")
         self.items = _rows(self.csv, self.root)
@@ -200,14 +222,14 @@ class KaggleCSV:
 
     def read(self, i):
         rgb, dep, n = self.items[i]
-        img = read_rgb(rgb); d = read_depth_png(dep)
+        img = read_rgb(rgb); d = read_depth_png(dep, self.depth_scale, eight_bit=KAGGLE_8BIT)
         return _sample(img, d, f"{self.csv} row {n} ({rgb.name}, {dep.name})", self.scenes[i] if self.scenes else None)
 
 class H5Folder(_LazyH5):
     "The sparse-to-dense / FastDepth layout: one `.h5` per frame with `rgb (3, H, W)` and `depth (H, W)`."
     layout = 'h5'
-    def __init__(self, root:Path, files:list):
-        self.root, self.items = Path(root), sorted(files)
+    def __init__(self, root:Path, files:list, depth_scale:float|None=None):
+        self.root, self.items, self.depth_scale = Path(root), sorted(files), depth_scale
         if not self.items: raise DataError(f"{root}: no .h5 files")
         self.scenes = [p.parent.name for p in self.items]
         self.official = None
@@ -223,13 +245,19 @@ class H5Folder(_LazyH5):
             lo, hi = (float(rgb.min()), float(rgb.max())) if rgb.size else (0, 0)
             raise DataError(f"{p}: 'rgb' is {rgb.dtype} with values {lo:.3g}..{hi:.3g}; expected uint8 0..255 "
                             f"({'float RGB in [0, 1]: multiply by 255 and store as uint8' if hi <= 1 else 'store it as uint8'})")
+        if self.depth_scale is not None: dep = dep.astype(np.float32)*np.float32(self.depth_scale)
         return _sample(np.ascontiguousarray(rgb.transpose(1, 2, 0)), dep, p, self.scenes[i],
-                       "This layout's 'depth' is metres (float32).")
+                       "This layout's 'depth' is metres (float32); depth_scale states another unit.")
 
 # %% ../nbs/api/02_data.ipynb #fd477521
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
 _RGB_TAGS = ('_rgb', '_colors', '_color', '_image', '_img')
 _DEPTH_TAGS = ('_depth', '_depths', '_d')
+
+def _png_bits(path) -> int:
+    "The bit depth of a PNG's samples, from its header (8 or 16 for depth maps)."
+    with open(path, 'rb') as f: head = f.read(25)
+    return head[24] if len(head) == 25 and head[:8] == b'\x89PNG\r\n\x1a\n' else 0
 
 def _stem_key(p:Path, tags):
     s = p.stem
@@ -259,13 +287,43 @@ def _pair_files(folder:Path):
     keys = sorted(set(rgbs) & set(deps))
     return [(rgbs[k], deps[k]) for k in keys], sorted(set(rgbs) ^ set(deps))
 
+INDOOR_MEDIAN = (0.3, 6.)    # metres: the median depth of an indoor frame lies in here
+PNG_UNITS = {1e-3: 'millimetres', 1e-4: '0.1 mm'}   # what 16-bit depth PNGs are stored in
+
+def png_unit(paths, n:int=8) -> tuple[float, str]:
+    """Metres per stored value of the 16-bit depth PNGs `paths`, told from up to `n` of them: the one unit of `PNG_UNITS`
+    under which their median depth is indoor depth and their 99th percentile under 10.5 m, and a note saying so;
+    `DataError` naming a file when neither or both fit."""
+    pick = [paths[i] for i in evenly_spaced(len(paths), n)]
+    raw = [a[a > 0] for a in (np.asarray(read_depth_png(p, scale=1.)) for p in pick)]
+    raw = np.concatenate(raw) if raw else np.zeros(0)
+    if not raw.size: raise DataError(f"{pick[0]}: no valid depth in {len(pick)} depth PNG(s): cannot tell their unit; state it with depth_scale")
+    med, p99 = float(np.median(raw)), float(np.percentile(raw, 99))
+    fit = [s for s in PNG_UNITS if INDOOR_MEDIAN[0] <= med*s <= INDOOR_MEDIAN[1] and p99*s <= 10.5]
+    said = ', '.join(f"{med*s:.2f} m in {u}" for s, u in PNG_UNITS.items())
+    if len(fit) != 1:
+        raise DataError(f"{pick[0]}: cannot tell the unit of these 16-bit depth PNGs (median stored value {med:.0f}: {said}): "
+                        "state it with depth_scale (metres per stored value: 0.001 for millimetres, 0.0001 for 0.1 mm)")
+    s = fit[0]
+    return s, (f"{Path(pick[0]).parent}: 16-bit depth PNGs read as {PNG_UNITS[s]} (median depth {med*s:.2f} m over {len(pick)} file(s); "
+               f"depth_scale states another unit)")
+
 class PlainFolder:
-    "Users' own RGB-D folders: RGB `.jpg|.png` with depth `.png` (16-bit mm) or `.npy` (metres) of the same stem."
+    "Users' own RGB-D folders: RGB `.jpg|.png` with depth `.png` (16-bit, unit told from the depths) or `.npy` (metres) of the same stem."
     layout = 'folder'
     def __init__(self, root, depth_scale:float|None=None):
         self.root, self.depth_scale = Path(root), depth_scale
         self.items, unmatched = _pair_files(self.root)
         if not self.items: raise DataError(f"{self.root}: no RGB/depth pairs with matching names found")
+        self.png_scale, self.unit_note = depth_scale, None
+        pngs = [d for _, d in self.items if d.suffix.lower() == '.png']
+        if depth_scale is None and pngs:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                eight = [p for p in pngs[:8] if _png_bits(p) == 8]
+            if eight: read_depth_png(eight[0])                   # 8-bit: refused, naming the file, unless a unit is stated
+            self.png_scale, self.unit_note = png_unit(pngs)
+            if self.png_scale == 1e-3: self.png_scale = None        # millimetres: the default 16-bit reading, with its checks
         self.unmatched = unmatched
         self.scenes = None
         splits = {}
@@ -275,7 +333,7 @@ class PlainFolder:
 
     def read(self, i):
         rgb, dep = self.items[i]
-        d = read_depth_npy(dep, self.depth_scale) if dep.suffix == '.npy' else read_depth_png(dep, self.depth_scale)
+        d = read_depth_npy(dep, self.depth_scale) if dep.suffix == '.npy' else read_depth_png(dep, self.png_scale)
         hint = (f"Depth is read as {self.depth_scale} m per unit (depth_scale)." if self.depth_scale else
                 "By default .npy depth is metres and 16-bit PNG depth millimetres: state the file's unit with depth_scale "
                 "(metres per stored unit, e.g. 0.001 for millimetres, 0.0001 for 0.1 mm).")
@@ -329,25 +387,30 @@ def open_dataset(path=None, split:str='train', transform=None, val_fraction:floa
                  seed:int=0, depth_key:str='depths', verbose:bool=True, depth_scale:float|None=None) -> DepthDataset:
     "Open the dataset at `path` (None: the synthetic default) and return its `split`."
     if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    if depth_scale is not None and (isinstance(depth_scale, bool) or not isinstance(depth_scale, (int, float)) or not math.isfinite(depth_scale)
+                                    or depth_scale <= 0):
+        raise ValueError(f"depth_scale must be a positive number of metres per stored unit (0.001 for millimetres, 0.0001 for "
+                         f"0.1 mm), got {depth_scale!r}")
     layout, root = detect_layout(path)
     notes = []
     def announce(msg):
         notes.append(msg)
         if verbose: warnings.warn(msg, stacklevel=3)
     if layout == 'kaggle':
-        src = KaggleCSV(root, 'test' if split == 'test' else 'train')      # 'all' means the training CSV here
+        src = KaggleCSV(root, 'test' if split == 'test' else 'train', depth_scale)      # 'all' means the training CSV here
         base = np.arange(len(src.items))
         train, test = (base, None) if split != 'test' else (None, base)
     else:
         if layout in ('labeled', 'synthetic'):
-            src = LabeledMat(root, depth_key)
+            src = LabeledMat(root, depth_key, depth_scale)
             src.synthetic = src.synthetic or layout == 'synthetic'
         elif layout == 'h5':
-            src = H5Folder(root, list((root/'train').rglob('*.h5')) + list((root/'val').rglob('*.h5')))
+            src = H5Folder(root, list((root/'train').rglob('*.h5')) + list((root/'val').rglob('*.h5')), depth_scale)
             is_test = np.array([p.relative_to(root).parts[0] == 'val' for p in src.items])
             src.official = dict(train=np.flatnonzero(~is_test), test=np.flatnonzero(is_test))
         else:
             src = PlainFolder(root, depth_scale)
+            if src.unit_note: announce(src.unit_note)
             if src.unmatched and verbose: announce(f"{root}: {len(src.unmatched)} file(s) without a partner were ignored, e.g. {src.unmatched[0]}")
         n = len(src.items)
         if src.official is not None and len(src.official['test']):

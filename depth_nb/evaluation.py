@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from .core import Config, save_json, evenly_spaced, resolve_results_dir, new_path, resolve_device, atomic_write, portable, project_root, shown
+from .core import Config, DataError, brief, save_json, evenly_spaced, resolve_results_dir, new_path, resolve_device, atomic_write, portable, project_root, shown
 from .data import open_dataset, open_style_shift
 from .metrics import METRICS, metrics_table, align_prediction, valid_mask
 from .viz import show_depth_grid, plot_leaderboard
@@ -65,9 +65,13 @@ def latest_sklearn_model(results_dir) -> Path|None:
 BASELINES = ('mean-depth', 'row-mean')
 
 def _is_unet_run(p:Path) -> bool:
+    "Whether the folder `p` is a UNet run (its `config.json` holds UNet settings); a `config.json` that cannot be read is a `DataError`."
+    if not (p/'config.json').is_file(): return False
     try: d = json.loads((p/'config.json').read_text())
-    except (OSError, ValueError): return False
-    return isinstance(d, dict) and 'encoder' in d and 'model_type' not in d
+    except (OSError, ValueError) as e:
+        raise DataError(f"{p/'config.json'}: not readable JSON ({type(e).__name__}: {brief(e, 200)}): a damaged run or model folder") from None
+    if not isinstance(d, dict): raise DataError(f"{p/'config.json'}: expected a JSON object of settings, got {type(d).__name__}")
+    return 'encoder' in d and 'model_type' not in d
 
 def load_predictor(model, device='auto', train_ds=None, local_files_only:bool|None=None, trust_pickle:bool=False) -> Predictor:
     "A predictor for `model`: run folder, sklearn folder, transformers folder/preset/hub id, or a baseline name."

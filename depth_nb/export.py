@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from .core import Config, atomic_write, shown
+from .core import Config, ConfigError, atomic_write, shown
 from .unet import load_run
 
 # %% auto #0
@@ -22,19 +22,23 @@ class ExportConfig(Config):
     onnx: str | None = None              # the .onnx file to write (required)
     opset: int = 17                      # ONNX opset version (14 or newer)
     atol: float = 1e-3                   # largest accepted |ONNX - PyTorch| difference, metres
+    overwrite: bool = False              # replace the .onnx file if it exists (without it, export never replaces a file)
 
     def validate(self):
         "Refuse settings that cannot work before the model is loaded."
-        if not self.onnx: raise ValueError("give the .onnx file to write (--onnx FILE)")
+        if not self.onnx: raise ConfigError("give the .onnx file to write (--onnx FILE)")
+        if Path(self.onnx).expanduser().is_dir(): raise ConfigError(f"--onnx {self.onnx} is a folder: give the .onnx file to write")
         if not 11 <= self.opset <= 20: raise ValueError(f"opset must be between 11 and 20 (the UNet needs 11 or newer), got {self.opset}")
         if not self.atol > 0: raise ValueError(f"atol must be positive, got {self.atol}")
         return self
 
-def export_onnx(run_dir, out, opset:int=17, atol:float=1e-3, verbose:bool=True) -> dict:
+def export_onnx(run_dir, out, opset:int=17, atol:float=1e-3, verbose:bool=True, overwrite:bool=False) -> dict:
     "Export a UNet run to ONNX, check it against PyTorch with onnxruntime; returns the check's figures."
     try: import onnx, onnxruntime as ort
     except ImportError as e: raise ImportError(f"export needs onnx and onnxruntime: pip install onnx onnxruntime ({e})") from None
     if out is None: raise ValueError("give the .onnx file to write (--onnx FILE)")
+    if Path(out).exists() and not overwrite:
+        raise FileExistsError(f"{out} exists: export never replaces a file; choose another name, or pass --overwrite (overwrite=True)")
     net, cfg, info = load_run(run_dir)
     x = torch.randn(2, 3, *info['size'], generator=torch.Generator().manual_seed(0))
     out = Path(out)

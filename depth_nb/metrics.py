@@ -32,6 +32,7 @@ def as_depth_batch(x, name:str='depth') -> torch.Tensor:
     if t.ndim == 4 and t.shape[1] == 1: t = t[:, 0]
     if t.ndim == 2: t = t[None]
     if t.ndim != 3: raise ValueError(f"{name} must be (H, W), (B, H, W) or (B, 1, H, W); got shape {tuple(t.shape)}")
+    if 0 in t.shape: raise ValueError(f"{name} is empty (shape {tuple(t.shape)}): no image to score")
     return t.double() if t.dtype == torch.float64 else t.float()
 
 # %% ../nbs/api/03_metrics.ipynb #620bc5bc

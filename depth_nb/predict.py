@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import Config, atomic_write, evenly_spaced, nyu_intrinsics, read_image, resolve_device, write_png, shown
+from .core import Config, ConfigError, at_least, positive, atomic_write, remove_stale_temps, evenly_spaced, nyu_intrinsics, read_image, resolve_device, write_png, shown
 from .data import to_model_input, protocol_for
 from .metrics import DepthMetrics
 from .unet import load_run
@@ -22,8 +22,8 @@ __all__ = ['OUTPUTS', 'ALIGN_FOR', 'UPSAMPLING', 'GUIDED_RADIUS', 'GUIDED_EPS', 
            'Predictor', 'evaluate', 'resolve_n_images', 'mean_depth_map', 'row_mean_map', 'MapPredictor', 'box_mean',
            'guided_filter', 'guided_radius', 'guided_subsample', 'guided_refine', 'guided_upsample', 'upsample_depth',
            'UNetPredictor', 'to_frame', 'depth_to_mm', 'save_depth_png16', 'ply_stride', 'save_ply', 'read_ply',
-           'check_upsample_setting', 'PredictConfig', 'output_names', 'model_streams', 'predict_batches',
-           'predict_files']
+           'check_upsample_setting', 'PredictConfig', 'output_names', 'output_files', 'model_streams',
+           'predict_batches', 'predict_files']
 
 # %% ../nbs/api/08_predict.ipynb #11ae3e40
 OUTPUTS = ('metric', 'depth', 'disparity')
@@ -57,6 +57,11 @@ class Predictor:
         i = self.info
         return i.get('about') or f"{i.get('model_type', self.kind)} ({self.output}){', RANDOM weights' if i.get('random_weights') else ''}"
 
+    def _checked(self, d, chunk) -> torch.Tensor:
+        "What `_forward` returned for `chunk`, checked (`_check_depths`), as float32 on the CPU."
+        _check_depths(self.name, d, len(chunk), chunk.shape[1:3])
+        return d.float().cpu()
+
     def predict(self, images, batch_size:int=4, flip_tta:bool=False):
         "Depth for one image (H x W x 3 uint8 or PIL) or a list of them: float32 CPU tensors at each input's size."
         single = not isinstance(images, (list, tuple))
@@ -66,10 +71,20 @@ class Predictor:
             j = i + 1
             while j < len(imgs) and j - i < batch_size and imgs[j].shape == imgs[i].shape: j += 1
             chunk = np.stack(imgs[i:j])
-            d = self._forward(chunk).float().cpu()
-            if flip_tta: d = 0.5*(d + self._forward(np.ascontiguousarray(chunk[:, :, ::-1])).float().cpu().flip(-1))
+            d = self._checked(self._forward(chunk), chunk)
+            if flip_tta: d = 0.5*(d + self._checked(self._forward(np.ascontiguousarray(chunk[:, :, ::-1])), chunk).flip(-1))
             out.extend(d.unbind(0)); i = j
         return out[0] if single else out
+
+def _check_depths(name:str, d, n:int, hw=None):
+    "Refuse what a model returned for `n` images unless it is `n` floating-point depth maps (of size `hw`, when given)."
+    d = torch.as_tensor(d) if not isinstance(d, (list, tuple)) else d
+    if len(d) != n: raise ValueError(f"{name}: returned {len(d)} depth map(s) for {n} image(s)")
+    for k in d:
+        k = torch.as_tensor(k)
+        if not torch.is_floating_point(k): raise ValueError(f"{name}: returned {k.dtype} values, not depth in metres (floating point)")
+        if hw is not None and tuple(k.shape[-2:]) != tuple(hw):
+            raise ValueError(f"{name}: returned a {'x'.join(map(str, k.shape[-2:]))} map for a {hw[0]}x{hw[1]} image")
 
 def _check_upsample(p, mode):
     "Refuse an `upsample` the predictor `p` cannot do, before any image is read."
@@ -95,6 +110,7 @@ def evaluate(predictor:Predictor, ds, n_images:int|None=None, batch_size:int=4, 
     for s in it:
         frames = [ds.source.read(int(ds.indices[k])) for k in idx[s:s + batch_size]]
         preds = predictor.predict([f['image'] for f in frames], batch_size, flip_tta)
+        _check_depths(predictor.name, preds, len(frames))
         for p, f in zip(preds, frames): acc.update(p[None], torch.from_numpy(np.asarray(f['depth'], np.float32))[None])
     dt = time.perf_counter() - t0
     r = acc.compute()
@@ -220,7 +236,8 @@ def _guide(image, depth:torch.Tensor, single:bool) -> torch.Tensor:
     if single: im = im[None]
     if im.shape[0] != depth.shape[0]: raise ValueError(f"image holds {im.shape[0]} image(s) but depth holds {depth.shape[0]} map(s)")
     (H, W), (h, w) = im.shape[1:3], depth.shape[-2:]
-    if H < h or W < w: raise ValueError(f"image is {H}x{W}, smaller than the depth map {h}x{w}: guided upsampling only enlarges")
+    if H < h or W < w: raise ValueError(f"image is {H}x{W}, smaller than the depth map {h}x{w}: guided upsampling only enlarges; "
+                                        "for images smaller than the model's size use upsample='bilinear' (--upsample bilinear)")
     im = im.to(depth.device)
     if im.dtype == torch.uint8: return im.permute(0, 3, 1, 2).float()/255
     im = im.float()
@@ -398,13 +415,18 @@ class PredictConfig(Config):
     device: str = 'auto'                 # auto | cpu | cuda
     trust_pickle: bool = False           # load a legacy pickle (joblib) scikit-learn model: only a file you made yourself
     max_points: int = 2_000_000          # points in a PLY at most (every k-th row and column beyond; about 15 bytes a point); 0: all
+    overwrite: bool = False              # replace output files that already exist (without it, predict never replaces a file)
 
     def validate(self):
         "Refuse settings that cannot work before any image is read."
-        if not self.model or not self.out: raise ValueError("--model and --out are required")
-        if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
-        if self.streams is not None and self.streams < 1: raise ValueError(f"streams must be at least 1, got {self.streams}")
-        if self.max_points < 0: raise ValueError(f"max_points must be 0 (all) or more, got {self.max_points}")
+        if not self.model or not self.out: raise ConfigError("--model and --out are required")
+        if Path(self.out).expanduser().exists() and not Path(self.out).expanduser().is_dir():
+            raise ConfigError(f"--out {self.out} is a file: give a folder for the outputs (it is made if missing)")
+        if self.model in ('mean-depth', 'row-mean'):
+            raise ConfigError(f"{self.model} is a baseline for scoring (`depth_nb eval {self.model}`), not a model of photos: "
+                              "give a run folder, a scikit-learn model folder or a transformers model")
+        at_least(self, batch_size=1, streams=1, max_points=0, threads=0)
+        positive(self, max_depth=self.max_depth, fx=self.fx, fy=self.fy)
         check_upsample_setting(self.upsample)
         if self.preview not in PREVIEWS: raise ValueError(f"preview must be one of {', '.join(PREVIEWS)}, got {self.preview!r}")
         self.intrinsics(); resolve_device(self.device)
@@ -414,16 +436,27 @@ class PredictConfig(Config):
         "The camera given (all four values), or None for NYU's."
         k = dict(fx=self.fx, fy=self.fy, cx=self.cx, cy=self.cy)
         given = [v is not None for v in k.values()]
-        if any(given) and not all(given): raise ValueError("give all of --fx --fy --cx --cy, or none")
+        if any(given) and not all(given): raise ConfigError("give all of --fx --fy --cx --cy, or none")
         return k if all(given) else None
 
 def output_names(paths) -> dict:
-    "An output name per input image: its stem, or, for images that share a stem, their path below their common folder."
-    paths = [Path(p) for p in paths]
+    """A distinct output name for each distinct image of `paths` (an image given twice is kept once): its stem; for images
+    that share a stem, their folder below the images' common folder too (`a/x`, `b/x`); for images of one folder that share
+    a stem, their extension too (`photo_jpg`, `photo_png`)."""
+    first = {}
+    for p in map(Path, paths): first.setdefault(p.resolve(), p)             # the same file, however it was named: once
+    paths = list(first.values())
     stems = collections.Counter(p.stem for p in paths)
-    if max(stems.values(), default=0) < 2: return {p: p.stem for p in paths}
-    root = Path(os.path.commonpath([str(p.resolve().parent) for p in paths]))
-    return {p: p.stem if stems[p.stem] == 1 else (p.resolve().parent.relative_to(root)/p.stem).as_posix() for p in paths}
+    root = Path(os.path.commonpath([str(p.resolve().parent) for p in paths])) if paths else Path('.')
+    names = {p: p.stem if stems[p.stem] == 1 else (p.resolve().parent.relative_to(root)/p.stem).as_posix() for p in paths}
+    taken = collections.Counter(names.values())
+    names = {p: f"{n}_{p.suffix.lstrip('.').lower()}" if taken[n] > 1 else n for p, n in names.items()}
+    taken = collections.Counter(names.values())
+    return {p: n if taken[n] == 1 else f"{n}_{i}" for i, (p, n) in enumerate(names.items())}   # photo.JPG beside photo.jpg
+
+def output_files(name:str, preview:str='side', ply:bool=False) -> list:
+    "The files `predict_files` writes for output name `name`."
+    return ([f"{name}_depth.png"] if preview != 'none' else []) + [f"{name}_depth_mm.png"] + ([f"{name}.ply"] if ply else [])
 
 def _decoded(paths, threads:int, ahead:int):
     "`(path, image or exception)` in the order of `paths`, decoded `ahead` images in advance on `threads` threads (0: here)."
@@ -494,20 +527,30 @@ def _write(p:Path, img, d:np.ndarray, base:Path, title:str, ply:bool, intrinsics
 
 def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|None=None, batch_size:int=4,
                   flip_tta:bool=False, max_depth:float|None=None, progress:bool=True, max_points:int|None=2_000_000,
-                  threads:int=2, preview:str='side', streams:int|None=None) -> dict:
+                  threads:int=2, preview:str='side', streams:int|None=None, overwrite:bool=False) -> dict:
     """Depth files for every image of `paths` (colour picture as `preview`); bad images are reported and skipped. Images are decoded on `threads` threads
     ahead of the model, same-size ones predicted in batches (`streams` batches at once, see `model_streams`), and files
     written on `threads` threads behind it (`threads=0`: one image at a time). Returns `{'written', 'failed', 'seconds', 'img_per_s'}`."""
     from tqdm.auto import tqdm
     if preview not in PREVIEWS: raise ValueError(f"preview must be one of {', '.join(PREVIEWS)}, got {preview!r}")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir(): raise NotADirectoryError(f"{out_dir}: a file, not a folder: give a folder for the outputs")
+    paths = list(paths); given = len(paths)
     names = output_names(paths)
+    if not overwrite:                                          # decided before anything is written: nothing a user made is replaced
+        there = [out_dir/f for n in names.values() for f in output_files(n, preview, ply) if (out_dir/f).exists()]
+        if there: raise FileExistsError(f"{there[0]} exists{f' (and {len(there) - 1} more output file(s))' if len(there) > 1 else ''}: "
+                                        "predict never replaces a file; choose another output folder, or pass --overwrite "
+                                        "(overwrite=True) to replace them")
     if predictor.output != 'metric':
         raise ValueError(f"{predictor.name} outputs relative {predictor.output}, not metres: `predict` writes metric depth "
                          f"(use a metric model: a UNet run, a DPT-DINOv2 NYU head, Depth Anything metric, ...)")
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    paths = list(map(Path, paths))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)                                # what a killed earlier call left half-written
+    paths = list(names)
     written, failed = {}, {}
     bar = tqdm(total=len(paths), desc='predict', unit='image', disable=not progress)
+    if given > len(paths): bar.write(f"{given - len(paths)} image(s) given more than once: each is predicted once")
     if any('/' in n for n in names.values()): bar.write("images share file names: their outputs keep their folders below "
                                                         f"{shown(out_dir)} (e.g. {next(n for n in names.values() if '/' in n)})")
     t0 = time.perf_counter()
@@ -549,4 +592,4 @@ def predict_files(paths, predictor, out_dir, ply:bool=False, intrinsics:dict|Non
         if pool is not None: pool.shutdown(wait=True)
         bar.close()
     dt = time.perf_counter() - t0
-    return dict(written=written, failed=failed, seconds=round(dt, 3), img_per_s=round(len(paths)/max(dt, 1e-9), 2))
+    return dict(written=written, failed=failed, seconds=round(dt, 3), img_per_s=round(len(paths)/max(dt, 1e-9), 2), repeated=given - len(paths))

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from .core import (save_json, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown,
+from .core import (save_json, brief, evenly_spaced, resolve_device, resolve_results_dir, new_path, remove_stale_temps, shown,
                            project_root)
 from .data import (DepthDataset, open_dataset, TrainTransform, make_loader, set_epoch, train_size, default_workers, protocol_for,
                            real_nyu_frames, NYU_BORDER, open_style_shift)
@@ -23,8 +23,8 @@ from .predict import evaluate, UNetPredictor, MapPredictor, mean_depth_map
 from .viz import colorize, show_depth_grid
 
 # %% auto #0
-__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'run_finished', 'latest_unet_run', 'use_sync_bn', 'run_source', 'setup',
-           'train_epoch', 'end_epoch', 'final_test', 'train']
+__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'run_finished', 'latest_unet_run', 'use_sync_bn', 'newest_checkpoint',
+           'run_source', 'setup', 'train_epoch', 'end_epoch', 'final_test', 'train']
 
 # %% ../nbs/api/09_train.ipynb #af4fa958
 class Callback:
@@ -193,7 +193,11 @@ def _setup_data(r:Run):
 def _setup_model(r:Run):
     cfg = r.cfg
     model, r.weights_note = build_model(cfg.encoder, cfg.encoder_weights, cfg.max_depth, cfg.decoder_channels)
-    if cfg.finetune_from: model.load_state_dict(_finetune_weights(cfg.finetune_from))
+    if cfg.finetune_from:
+        try: model.load_state_dict(_finetune_weights(cfg.finetune_from))
+        except RuntimeError as e:
+            raise ValueError(f"finetune_from={cfg.finetune_from}: its weights do not fit this model (encoder {cfg.encoder!r}, decoder "
+                             f"{cfg.decoder_channels}): {brief(e, 300)}") from None
     model.to(r.device)
     if cfg.channels_last: model = model.to(memory_format=torch.channels_last)
     r.sync_bn = use_sync_bn(cfg.sync_bn, r.ws, r.device)
@@ -231,12 +235,30 @@ def _finetune_weights(src):
     if p.is_dir(): return load_checkpoint(p/'checkpoints' if (p/'checkpoints').exists() else p, 'best')[0]
     if p.suffix != '.safetensors': raise ValueError(f"finetune_from={src}: expected a .safetensors file or a run folder "
                                                     "(pickled .pt/.pth files are not loaded)")
-    return load_file(p)
+    if not p.is_file(): raise FileNotFoundError(f"finetune_from={src}: file not found")
+    try: return load_file(p)
+    except Exception as e: raise ValueError(f"finetune_from={src}: not a readable safetensors file ({type(e).__name__}: {brief(e, 200)})") from None
 
 # %% ../nbs/api/09_train.ipynb #43b00140
+def newest_checkpoint(ckpt_dir, verbose:bool=False) -> tuple[dict, dict, Path]:
+    """Weights, state and folder of the newest complete checkpoint in `ckpt_dir`: `last`, or `best` when it is of a later epoch
+    (a run killed between the two writes of one epoch) or `last` cannot be read; the error of `last` when neither can."""
+    found, errors = [], {}
+    for tag in ('last', 'best'):
+        try: found.append(load_checkpoint(ckpt_dir, tag))
+        except (OSError, ValueError) as e: errors[tag] = e
+    if not found: raise errors['last']
+    w, st, d = max(found, key=lambda c: c[1]['epoch'])
+    if verbose and (d.name.startswith('best') or 'last' in errors):
+        print(f"resuming from {d.name}" + (f" (the last checkpoint: {brief(errors['last'], 200)})" if 'last' in errors else ''))
+    return w, st, d
+
 def _restore(r:Run, verbose:bool):
-    "Continue from the run's `last` checkpoint: weights, optimiser, schedule, scaler, RNG, history."
-    weights, st, d = load_checkpoint(r.run_dir/'checkpoints', 'last')
+    "Continue from the run's newest complete checkpoint (`last`, or `best` when it is newer or `last` is broken): weights, optimiser, schedule, scaler, RNG, history."
+    if not any((r.run_dir/'checkpoints').glob('*.json')):          # stopped before its first checkpoint: nothing to continue
+        if verbose and r.rank == 0: print(f"{r.run_dir.name} has no checkpoint yet: starting it from the first epoch")
+        return
+    weights, st, d = newest_checkpoint(r.run_dir/'checkpoints', verbose and r.rank == 0)
     if st.get('world_size', 1) != r.ws:
         raise ValueError(f"{d}: saved by a run on {st.get('world_size', 1)} process(es), resumed on {r.ws}: the data split between the "
                          f"ranks, the one-cycle schedule and the RNG streams would not continue. Resume with "
@@ -312,11 +334,19 @@ def setup(cfg:UNetConfig, verbose:bool=True) -> Run:
     r.run_dir, r.cfg, r.extended = _run_folder(cfg, r.rank)
     if r.ws > 1:                                                     # every rank uses rank 0's folder (its name has a time stamp)
         obj = [str(r.run_dir)]; torch.distributed.broadcast_object_list(obj, src=0); r.run_dir = Path(obj[0])
+    try: return _setup_run(r, verbose)
+    except BaseException:                                            # a failed start leaves no empty run folder behind
+        if r.lock is not None: r.lock.release()
+        if r.rank == 0 and not cfg.resume and not any((r.run_dir/'checkpoints').glob('*.json')): shutil.rmtree(r.run_dir, ignore_errors=True)
+        raise
+
+def _setup_run(r:Run, verbose:bool) -> Run:
+    "The part of `setup` after the run folder exists: lock, precision, data, model, what is resumed, logs."
     r.lock = None
     if r.rank == 0:
         _lock(r)
         if r.cfg.resume:
-            for p in remove_stale_temps(r.run_dir/'checkpoints'):
+            for p in remove_stale_temps(r.run_dir) + remove_stale_temps(r.run_dir/'checkpoints'):
                 if verbose: print(f"removed {p.name}, left in {p.parent} by a run that was killed while saving")
     r.amp_dtype = resolve_precision(r.cfg.precision, r.device)
     if r.cfg.preprocessing is None:                                  # the encoder's own, saved in config.json

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import torch
 import torch.nn as nn
-from .core import Config, resolve_device, brief
+from .core import Config, ConfigError, at_least, positive, resolve_device, brief
 from .data import train_size, IMAGENET_PREPROCESSING, check_preprocessing
 from .losses import LOSSES
 from .checkpoint import load_checkpoint
@@ -73,7 +73,11 @@ class UNetConfig(Config):
                        loss=tuple(LOSSES), precision=('auto', 'fp32', 'bf16', 'fp16'))
         for k, ok in choices.items():
             if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {ok}, got {getattr(self, k)!r}")
-        if self.epochs < 1 or self.batch_size < 1: raise ValueError("epochs and batch_size must be >= 1")
+        at_least(self, epochs=1, batch_size=1, eval_batch_size=1, checkpoint_every=1, scheduler_start_epoch=0, num_workers=0,
+                 max_train_samples=1, max_eval_samples=1, weight_decay=0, grad_clip=0, max_lr_mult=1)
+        positive(self, lr=self.lr, max_depth=self.max_depth)
+        if not 0 <= self.momentum < 1: raise ConfigError(f"momentum must be in [0, 1), got {self.momentum}")
+        if not self.results_dir.strip(): raise ConfigError("results_dir must name a folder, got an empty string")
         parse_channels(self.decoder_channels)
         train_size(self.height, self.width, self.square)
         if self.data_dir is not None and not Path(self.data_dir).expanduser().exists():
@@ -160,7 +164,12 @@ def load_run(run_dir, tag:str='best', device='cpu') -> tuple[DepthUNet, UNetConf
     notes = []
     if tag == 'best' and not (run/'checkpoints'/'best.json').exists():
         tag = 'last'; notes.append(f"{run.name}: no best checkpoint, using the last")
-    weights, state, ck = load_checkpoint(run/'checkpoints', tag)
+    try: weights, state, ck = load_checkpoint(run/'checkpoints', tag)
+    except (OSError, ValueError) as e:                    # a run killed while writing one: the other, said so
+        other = 'last' if tag == 'best' else 'best'
+        try: weights, state, ck = load_checkpoint(run/'checkpoints', other)
+        except (OSError, ValueError): raise e from None
+        notes.append(f"{run.name}: the {tag} checkpoint cannot be used ({brief(e, 200)}); using the {other}"); tag = other
     net, _ = build_model(cfg.encoder, None, cfg.max_depth, cfg.decoder_channels)
     if cfg.preprocessing is None: cfg = cfg.replace(preprocessing=dict(IMAGENET_PREPROCESSING))   # a config.json without it: ImageNet's
     try: net.load_state_dict(weights)
