@@ -2,7 +2,7 @@
 (metrics.json, test_samples.png, curves.png, snapshot.json with the run, commit and machine; leaderboard.json and
 leaderboard.png: the run, the baselines and the newest scikit-learn model on the whole test split), from a finished run folder.
 
-    python .ci/snapshot.py results/RUN [--out nbs/main_job] [--sklearn-model latest|FOLDER|none]
+    python .ci/snapshot.py results/RUN --sklearn-model results/sklearn/STAMP|none [--out nbs/main_job]
 
 Then refresh the notebooks that show it (python .ci/execute_nbs.py 02_unet.ipynb 05_evaluation.ipynb performance.ipynb) and
 update the README's main-job table: 02_unet's check fails while the two disagree.
@@ -14,7 +14,7 @@ from depth_nb.evaluation import write_leaderboard_snapshot
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument('run', help='a finished main-job run folder'); ap.add_argument('--out', default=None, help='default: nbs/main_job of the checkout')
-ap.add_argument('--sklearn-model', default='latest', help="the scikit-learn model on the leaderboard: 'latest' (newest under results/sklearn), a folder, or none")
+ap.add_argument('--sklearn-model', required=True, help="the scikit-learn model on the leaderboard: a folder under results/sklearn (the one searched on 120 images: papermill nbs/03_sklearn.ipynb results/03_sklearn.ipynb -p n_train_images 120 -p test_images 60 -p pixels_per_image 300), or none")
 a = ap.parse_args()
 try:
     s = write_snapshot(a.run, a.out)

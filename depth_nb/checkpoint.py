@@ -24,7 +24,7 @@ def save_checkpoint(ckpt_dir, tag:str, model:nn.Module, state:dict, keep:int=2) 
     "Write `model` weights + `state` as checkpoint `tag` ('last' or 'best') atomically; prune old ones."
     from safetensors.torch import save_file
     ckpt_dir = Path(ckpt_dir); ckpt_dir.mkdir(parents=True, exist_ok=True)
-    final = ckpt_dir/f"{tag}-epoch{state['epoch']:04d}"
+    final = ckpt_dir/f"{tag}-epoch{state['epoch'] + 1:04d}"          # named by the epoch's number (1-based); `state['epoch']` counts from 0
     with atomic_write(final) as tmp:
         tmp.mkdir()
         sd = {k: v.detach().cpu().contiguous() for k, v in unwrap(model).state_dict().items()}

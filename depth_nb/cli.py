@@ -17,7 +17,14 @@ def _train(cfg, args) -> int:
     from depth_nb.train import train
     from depth_nb.core import shown
     run = train(cfg, verbose=_rank0())
-    if _rank0(): print(f"run folder: {shown(run)}")
+    if _rank0():
+        import json
+        m = json.loads((run/'metrics.json').read_text())
+        if 'test' in m:
+            t, b = m['test'], m['baseline_mean_depth']
+            print(f"test ({t['n_images']} frames): abs_rel {t['abs_rel']:.3f} (mean-depth baseline {b['abs_rel']:.3f}), rmse {t['rmse']:.3f}, "
+                  f"d1 {t['d1']:.3f}" + (f"; style-shift rooms: d1 {m['style_shift']['test']['d1']:.3f}" if 'style_shift' in m else ''))
+        print(f"run folder: {shown(run)}")
     return 0
 
 def _eval(cfg, args) -> int:
@@ -35,9 +42,13 @@ def _eval(cfg, args) -> int:
 def _predict(cfg, args) -> int:
     from depth_nb.evaluation import load_predictor
     from depth_nb.predict import predict_files
+    from depth_nb.data import IMAGE_EXTS
+    from pathlib import Path
+    images = [q for a in args.images for q in (sorted(f for f in Path(a).rglob('*') if f.suffix.lower() in IMAGE_EXTS) if Path(a).is_dir() else [a])]
+    if not images: raise FileNotFoundError(f"no images ({', '.join(IMAGE_EXTS)}) in {', '.join(map(str, args.images))}")
     predictor = load_predictor(cfg.model, cfg.device, trust_pickle=cfg.trust_pickle)
     if cfg.upsample is not None: predictor.upsample = cfg.upsample          # refused here when the model cannot do it
-    r = predict_files(args.images, predictor, cfg.out, cfg.ply,
+    r = predict_files(images, predictor, cfg.out, cfg.ply,
                       cfg.intrinsics(), cfg.batch_size, cfg.flip_tta, cfg.max_depth, max_points=cfg.max_points, threads=cfg.threads,
                       preview=cfg.preview, streams=cfg.streams, overwrite=cfg.overwrite)
     print(f"{len(r['written'])} image(s) written to {cfg.out}, {len(r['failed'])} failed ({r['img_per_s']:.1f} images/s)")
@@ -57,7 +68,7 @@ COMMANDS = dict(
     train=(('unet', 'UNetConfig'), [], _train, 'train a UNet'),
     eval=(('evaluation', 'EvalConfig'), [('models', dict(nargs='*', metavar='MODEL', help='run folder | sklearn folder | transformers folder, preset or hub id | mean-depth | row-mean'))],
           _eval, 'score models; with no MODEL, the leaderboard'),
-    predict=(('predict', 'PredictConfig'), [('images', dict(nargs='+', metavar='IMAGE', help='image files (JPEG, PNG, ...)'))], _predict,
+    predict=(('predict', 'PredictConfig'), [('images', dict(nargs='+', metavar='IMAGE', help='image files (JPEG, PNG, ...), or folders of them'))], _predict,
              'depth files for images: NAME_depth.png (colour), NAME_depth_mm.png (16-bit mm), NAME.ply'),
     export=(('export', 'ExportConfig'), [('run', dict(metavar='RUN', help='UNet run folder'))], _export, 'a UNet run to ONNX'))
 

@@ -459,7 +459,7 @@ def train_size(height:int=192, width:int|None=None, square:bool=False) -> tuple[
     "Training `(height, width)`: 4:3 in multiples of 32 from `height`, or the original project's square 224x224."
     if square: return 224, 224
     width = width or round(height*4/3/32)*32
-    if height % 32 or width % 32: raise ValueError(f"training size {height}x{width} must be multiples of 32 (UNet strides)")
+    if height % 32 or width % 32: raise ValueError(f"training size {height}x{width} (height, width) must be multiples of 32 (UNet strides)")
     return height, width
 
 def check_preprocessing(p, source:str='preprocessing') -> dict:

@@ -102,9 +102,9 @@ def _quick_sklearn(cfg:EvalConfig, root:Path) -> Path:
 _HOW = {'UNet': f'train one with `papermill nbs/02_unet.ipynb results/02_unet.ipynb -p epochs {MAIN_JOB_EPOCHS}` or `depth_nb train --epochs {MAIN_JOB_EPOCHS}`',
         'scikit-learn': 'make one with `papermill nbs/03_sklearn.ipynb results/03_sklearn.ipynb`'}
 
-def _find(what:str, sel:str, R:Path) -> Path|None:
-    "The model folder that `sel` names: 'latest' and (for the UNet) 'main-job' are looked for under `R`, anything else is a path."
-    if what == 'UNet' and sel == 'main-job': return latest_unet_run(R, where=is_main_job)
+def _find(what:str, sel:str, R:Path, data_dir=None) -> Path|None:
+    "The model folder that `sel` names: 'latest' and (for the UNet) 'main-job' (on `data_dir`) are looked for under `R`, anything else is a path."
+    if what == 'UNet' and sel == 'main-job': return latest_unet_run(R, where=lambda p: is_main_job(p, data_dir))
     if sel == 'latest': return latest_unet_run(R) if what == 'UNet' else latest_sklearn_model(R)
     return Path(sel)
 
@@ -113,16 +113,18 @@ def _wanted(cfg:EvalConfig, R:Path, say) -> list:
     rows = [('mean depth map', 'mean-depth', 'ok'), ('row mean', 'row-mean', 'ok')]
     for what, sel, quick in (('scikit-learn', cfg.sklearn_model, _quick_sklearn), ('UNet', cfg.unet_run, _quick_unet)):
         if sel is None: continue
-        path = _find(what, sel, R)
+        path = _find(what, sel, R, cfg.data_dir)
         if path is not None: rows.append((f"{what} ({path.name})", path, 'ok'))
         elif cfg.train_missing:
             say(f"{what}: {'no main-job run' if sel == 'main-job' else 'nothing saved'} under {shown(R)}: training a small one here, "
                 "as asked (train_missing; not the real model)")
             path = quick(cfg, R/'evaluation'); rows.append((f"{what} ({path.name})", path, 'trained here (none found)'))
         else:
-            say(f"{what}: {'no main-job run' if sel == 'main-job' else 'no saved model'} under {shown(R)}: {_HOW[what]}, "
-                "or pass --train-missing to train a small one here")
-            rows.append((what, None, f"unavailable: nothing saved under {shown(R)}"))
+            shorter = latest_unet_run(R) if what == 'UNet' and sel == 'main-job' else None
+            say(f"{what}: {'no main-job run' if sel == 'main-job' else 'no saved model'} under {shown(R)}"
+                f"{f' (the newest finished run, {shorter.name}, is not one: --unet_run latest takes it)' if shorter else ''}: "
+                f"{_HOW[what]}, or pass --train-missing to train a small one here")
+            rows.append((what, None, f"unavailable: {'no main-job run' if sel == 'main-job' else 'nothing saved'} under {shown(R)}"))
     return rows + [(m, m, 'ok') for m in (cfg.pretrained or '').split(',') if m.strip()]
 
 def gather(cfg:EvalConfig, models=None, train_ds=None, verbose:bool=True) -> tuple[dict, dict, list]:

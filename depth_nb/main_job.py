@@ -16,20 +16,29 @@ __all__ = ['MAIN_JOB_EPOCHS', 'is_main_job', 'main_job_run', 'write_snapshot', '
 # %% ../nbs/02_unet.ipynb #90f64dcf
 MAIN_JOB_EPOCHS = 20              # what `-p epochs 20` asks; shorter runs are tests
 
-def is_main_job(run_dir) -> bool:
-    "Whether the run folder `run_dir` trained at least `MAIN_JOB_EPOCHS` epochs on the whole training split."
+def _same_data(a, b) -> bool:
+    "Whether two `data_dir` settings name the same dataset (None: the synthetic default)."
+    if a is None or b is None: return a is None and b is None
+    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+def is_main_job(run_dir, data_dir=None) -> bool:
+    "Whether the run folder `run_dir` trained at least `MAIN_JOB_EPOCHS` epochs on the whole training split of `data_dir` (None: the synthetic default)."
     try: c = json.loads((Path(run_dir)/'config.json').read_text())
     except (OSError, ValueError): return False
-    return isinstance(c, dict) and (c.get('epochs') or 0) >= MAIN_JOB_EPOCHS and c.get('max_train_samples') is None
+    return (isinstance(c, dict) and (c.get('epochs') or 0) >= MAIN_JOB_EPOCHS and c.get('max_train_samples') is None
+            and _same_data(c.get('data_dir'), data_dir))
 
-def main_job_run(results_dir='results') -> Path:
-    "The newest finished main-job run under `results_dir` (relative: at the project root); a clear error when there is none."
+def main_job_run(results_dir='results', data_dir=None) -> Path:
+    "The newest finished main-job run on `data_dir` (None: the synthetic default) under `results_dir` (relative: at the project root); a clear error when there is none."
     R = resolve_results_dir(results_dir)
-    run = latest_unet_run(R, where=is_main_job)
+    run = latest_unet_run(R, where=lambda p: is_main_job(p, data_dir))
     if run is None:
-        raise FileNotFoundError(f"no finished main-job run under {shown(R)} (one of {MAIN_JOB_EPOCHS} epochs or more on the whole training "
-                                f"split; the tests' runs are shorter): train one with `papermill nbs/02_unet.ipynb results/02_unet.ipynb "
-                                f"-p epochs {MAIN_JOB_EPOCHS}` or `depth_nb train --epochs {MAIN_JOB_EPOCHS}`")
+        shorter = latest_unet_run(R)
+        raise FileNotFoundError(f"no finished main-job run under {shown(R)}{'' if data_dir is None else f' trained on {data_dir}'} (one of "
+                                f"{MAIN_JOB_EPOCHS} epochs or more on the whole training split"
+                                f"{f'; the newest finished run, {shorter.name}, is not one' if shorter else ''}): train one with "
+                                f"`papermill nbs/02_unet.ipynb results/02_unet.ipynb -p epochs {MAIN_JOB_EPOCHS}` or "
+                                f"`depth_nb train --epochs {MAIN_JOB_EPOCHS}`")
     return run
 
 # %% ../nbs/02_unet.ipynb #5a7e0c12
@@ -66,10 +75,10 @@ def write_snapshot(run_dir, out_dir=None) -> dict:
                 source=info.get('source') or dict(commit=None), device=info['device'], precision=info['precision'], data=info['data'],
                 train_minutes=round(sum(e['epoch_s'] for e in m['epochs'])/60, 1),
                 test={k: m['test'][k] for k in METRICS + EXTRA_METRICS if k in m['test']},
-                baseline={k: m['baseline_mean_depth'][k] for k in METRICS if k in m['baseline_mean_depth']},
+                baseline={k: m['baseline_mean_depth'][k] for k in METRICS + EXTRA_METRICS if k in m['baseline_mean_depth']},
                 **({} if 'style_shift' not in m else dict(style_shift=dict(
                     test={k: m['style_shift']['test'][k] for k in METRICS + EXTRA_METRICS + ('n_images',) if k in m['style_shift']['test']},
-                    baseline={k: m['style_shift']['baseline_mean_depth'][k] for k in METRICS + ('n_images',)}))),
+                    baseline={k: m['style_shift']['baseline_mean_depth'][k] for k in METRICS + EXTRA_METRICS + ('n_images',) if k in m['style_shift']['baseline_mean_depth']}))),
                 written=datetime.datetime.now().isoformat(timespec='seconds'))
     save_json(m, out/'metrics.json')
     with atomic_write(out/'test_samples.png') as tmp: tmp.write_bytes(fig.read_bytes())

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import Config, ConfigError, at_least, positive, atomic_write, remove_stale_temps, evenly_spaced, nyu_intrinsics, read_image, resolve_device, write_png, shown
+from .core import (Config, ConfigError, at_least, positive, atomic_write, remove_stale_temps, evenly_spaced, nyu_intrinsics,
+                           read_image, resolve_device, resolve_precision, write_png, shown)
 from .data import to_model_input, protocol_for
 from .metrics import DepthMetrics
 from .unet import load_run
-from .core import resolve_precision
 from .viz import save_depth_color, depth_to_rgb, color_scale
 
 # %% auto #0

@@ -7,10 +7,9 @@ from __future__ import annotations
 import os, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
-import torch
-from .core import Config, resolve_device, brief, shown
 import numpy as np
-from .core import cuda_has_bf16
+import torch
+from .core import Config, resolve_device, cuda_has_bf16, brief, shown
 from .predict import OUTPUTS, ALIGN_FOR, UPSAMPLING, Predictor, to_frame, guided_refine
 
 # %% auto #0
@@ -216,7 +215,7 @@ def _no_weights(model, hub_id, offline, cache_dir) -> str:
     return (f"no weights for model {model!r} ({hub_id}): no local folder of that name, nothing in the Hugging Face cache "
             f"{where}, and {why}. depth_nb never substitutes a random model. To get the weights, on a machine with "
             f"internet run `hf download {hub_id} --local-dir {local}` (or `huggingface_hub.snapshot_download('{hub_id}')`), "
-            f"copy the folder here and pass its path as the model (notebook `-p model PATH`, CLI `--model PATH`), "
+            f"copy the folder here and pass its path as the model (`depth_nb predict --model PATH`, `depth_nb eval PATH`, notebook `-p model PATH`), "
             f"or copy a whole hub cache and point HF_HOME at it.")
 
 # %% ../nbs/04_dinov2.ipynb #84b3754d

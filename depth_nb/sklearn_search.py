@@ -17,9 +17,9 @@ from .data import open_dataset
 from .predict import Predictor, evaluate
 
 # %% auto #0
-__all__ = ['ABS_REL', 'TRUSTED_TYPES', 'FeatureSpec', 'pixel_features', 'target_on_grid', 'check_n_images', 'build_pixels',
-           'candidates', 'select_model', 'predict_depth', 'save_model', 'load_model', 'SklearnPredictor',
-           'SklearnConfig', 'run_sklearn']
+__all__ = ['ABS_REL', 'MODEL_FORMAT', 'TRUSTED_TYPES', 'FeatureSpec', 'pixel_features', 'target_on_grid', 'check_n_images',
+           'build_pixels', 'candidates', 'select_model', 'predict_depth', 'save_model', 'load_model',
+           'SklearnPredictor', 'SklearnConfig', 'run_sklearn']
 
 # %% ../nbs/03_sklearn.ipynb #087ea7c5
 @dataclass
@@ -110,7 +110,8 @@ def build_pixels(ds, n_images:int, spec:FeatureSpec, pixels_per_image:int|None=N
         if pixels_per_image and len(idx) > pixels_per_image: idx = rng.choice(idx, pixels_per_image, replace=False)
         Xs.append(X[idx]); ys.append(y[idx])
         gs.append(np.full(len(idx), s['scene'] if (by_scene and s['scene']) else f"image{s['index']}", dtype=object))
-    if not Xs: raise DataError("no image with valid depth in the data given: nothing to learn from")
+    if not Xs: raise DataError(f"{getattr(ds.source, 'path', getattr(ds.source, 'root', 'the dataset'))} ({getattr(ds, 'split', '?')} split, {n_images} image(s)): "
+                               "no image with valid depth: nothing to learn from")
     return np.concatenate(Xs), np.concatenate(ys), np.concatenate(gs)
 
 # %% ../nbs/03_sklearn.ipynb #38da9b9f
@@ -172,6 +173,7 @@ def predict_depth(model, image:np.ndarray, spec:FeatureSpec) -> np.ndarray:
     return F.interpolate(t, size=image.shape[:2], mode='bilinear', align_corners=False)[0, 0].numpy()
 
 # %% ../nbs/03_sklearn.ipynb #4fb2ace3
+MODEL_FORMAT = 'depth_nb.sklearn'       # model.json's `format` (folders that say 'depth_nb.classic' load too)
 TRUSTED_TYPES = ['sklearn.tree._tree.Tree', 'sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor',
                  'sklearn.neighbors._kd_tree.KDTree', 'sklearn.neighbors._ball_tree.BallTree',
                  'sklearn.metrics._dist_metrics.EuclideanDistance64']
@@ -184,7 +186,7 @@ def save_model(folder, model, spec:FeatureSpec, info:dict|None=None) -> Path:
     with atomic_write(folder) as tmp:
         tmp.mkdir()
         sio.dump(model, tmp/'model.skops')
-        (tmp/'model.json').write_text(json.dumps(dict(format='depth_nb.classic', spec=asdict(spec), info=info or {}), indent=1, default=str))
+        (tmp/'model.json').write_text(json.dumps(dict(format=MODEL_FORMAT, spec=asdict(spec), info=info or {}), indent=1, default=str))
     return folder
 
 def _load_skops(path:Path):
@@ -202,7 +204,8 @@ def load_model(folder, trust_pickle:bool=False):
     if not meta_p.exists(): raise FileNotFoundError(f"{meta_p}: not found (not a depth_nb model folder)")
     try: meta = json.loads(meta_p.read_text())
     except ValueError as e: raise DataError(f"{meta_p}: not JSON ({e})") from None
-    if not isinstance(meta, dict) or meta.get('format') != 'depth_nb.classic': raise DataError(f"{meta_p}: not a depth_nb.classic model")
+    if not isinstance(meta, dict) or meta.get('format') not in (MODEL_FORMAT, 'depth_nb.classic'):
+        raise DataError(f"{meta_p}: not a depth_nb scikit-learn model folder (its format is {meta.get('format') if isinstance(meta, dict) else None!r})")
     d = dict(context=(), layout=False) | meta['spec']       # a spec that names no context or layout features was fitted without them
     spec = FeatureSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
     if (folder/'model.skops').exists(): return _load_skops(folder/'model.skops'), spec, meta['info']
@@ -229,7 +232,7 @@ class SklearnPredictor(Predictor):
     def from_folder(cls, folder, trust_pickle:bool=False):
         "A model folder written by `save_model` (a legacy pickle one only if `trust_pickle`)."
         model, spec, meta = load_model(folder, trust_pickle)
-        n = meta.get('n_train_images', meta.get('slice', '?'))          # 'slice': the same count under its former name
+        n = meta.get('n_train_images', '?')
         return cls(model, spec, Path(folder).name, str(folder),
                    dict(best=meta.get('best'), n_train_images=n, about=f"{meta.get('best', 'scikit-learn')}, trained on {n} images"))
 

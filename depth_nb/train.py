@@ -457,8 +457,9 @@ def final_test(r:Run) -> dict:
         out['style_shift'] = both(_subset(open_style_shift(verbose=False), r.cfg.max_eval_samples, r.cfg.seed, False))
     save_json(out, r.run_dir/'metrics.json')
     _test_figure(r, r.run_dir/'figures'/'test_samples.png')
-    r.writer.add_scalars('test', {k: out['test'][k] for k in METRICS}, r.cfg.epochs)
-    if 'style_shift' in out: r.writer.add_scalars('style_shift', {k: out['style_shift']['test'][k] for k in METRICS}, r.cfg.epochs)
+    for k in METRICS:                                         # one scalar each (add_scalars would make a run folder per metric)
+        r.writer.add_scalar(f'test/{k}', out['test'][k], r.cfg.epochs)
+        if 'style_shift' in out: r.writer.add_scalar(f'style_shift/{k}', out['style_shift']['test'][k], r.cfg.epochs)
     return out
 
 def _test_figure(r:Run, path:Path):
@@ -489,7 +490,8 @@ def train(cfg:UNetConfig, verbose:bool=True, callbacks=()) -> Path:
 def _finish(r:Run) -> Path:
     "Close the logs and the process group (also when a callback stopped the run early)."
     if r.writer is not None: r.writer.close()
-    if r.lock is not None: r.lock.release()
+    if r.lock is not None:
+        r.lock.release(); Path(r.lock.lock_file).unlink(missing_ok=True)   # nothing left behind in the run folder
     _barrier(r.ws)
     if r.ws > 1: torch.distributed.destroy_process_group()
     return r.run_dir

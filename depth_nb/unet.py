@@ -34,7 +34,7 @@ class UNetConfig(Config):
     encoder: str = 'mobilenet_v2'        # any segmentation-models-pytorch encoder, or tu-<name> for a timm one
     encoder_weights: str | None = None   # None: random init (no weights offline); 'imagenet' etc. must load, else the run stops
     preprocessing: dict | None = None    # input normalisation {mean, std, input_range, input_space}; None: the encoder's own (saved resolved)
-    decoder_channels: str = '64,32,16,16,8'  # UNet decoder widths, comma-separated (smp's default: 256,128,64,32,16)
+    decoder_channels: str = '64,32,16,16,8'  # UNet decoder widths, comma-separated (smp's own are 256,128,64,32,16)
     height: int = 96                     # training height, a multiple of 32 (192 or more on a GPU)
     width: int = 128                     # training width, a multiple of 32 (4:3 with height)
     square: bool = False                 # the original recipe's 224x224 instead
@@ -82,7 +82,11 @@ class UNetConfig(Config):
         train_size(self.height, self.width, self.square)
         if self.data_dir is not None and not Path(self.data_dir).expanduser().exists():
             raise FileNotFoundError(f"data_dir {self.data_dir} does not exist")
-        resolve_device(self.device)
+        try: resolve_device(self.device)
+        except RuntimeError as e:
+            if self.recipe and self.RECIPES.get(self.recipe, {}).get('device') == self.device:
+                raise RuntimeError(f"{e} (recipe {self.recipe} sets device={self.device!r}; --device cpu runs it on the CPU)") from None
+            raise
         return self
 
 # %% ../nbs/api/07_unet.ipynb #e1d0c7a1
