@@ -65,7 +65,7 @@ def _config(module:str, name:str):
     return getattr(importlib.import_module(f'depth_nb.{module}'), name)
 
 COMMANDS = dict(
-    train=(('unet', 'UNetConfig'), [], _train, 'train a UNet'),
+    train=(('unet', 'UNetConfig'), [], _train, 'train a UNet, fine-tune a transformers depth model (--model), or train a DINOv2 probe head (--head)'),
     eval=(('evaluation', 'EvalConfig'), [('models', dict(nargs='*', metavar='MODEL', help='run folder | sklearn folder | transformers folder, preset or hub id | mean-depth | row-mean'))],
           _eval, 'score models; with no MODEL, the leaderboard'),
     predict=(('predict', 'PredictConfig'), [('images', dict(nargs='+', metavar='IMAGE', help='image files (JPEG, PNG, ...), or folders of them'))], _predict,

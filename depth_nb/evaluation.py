@@ -18,7 +18,7 @@ from .predict import (Predictor, evaluate, resolve_n_images, UNetPredictor, MapP
 from .sklearn_search import SklearnPredictor, SklearnConfig, run_sklearn
 from .pretrained import load_depth_model, WeightsUnavailable
 from .unet import UNetConfig
-from .train import train, run_finished, latest_unet_run
+from .train import train, run_finished, latest_unet_run, FAMILIES
 from .main_job import is_main_job, MAIN_JOB_EPOCHS
 
 # %% auto #0
@@ -71,7 +71,13 @@ def _is_unet_run(p:Path) -> bool:
     except (OSError, ValueError) as e:
         raise DataError(f"{p/'config.json'}: not readable JSON ({type(e).__name__}: {brief(e, 200)}): a damaged run or model folder") from None
     if not isinstance(d, dict): raise DataError(f"{p/'config.json'}: expected a JSON object of settings, got {type(d).__name__}")
-    return 'encoder' in d and 'model_type' not in d
+    return 'encoder' in d and 'model_type' not in d and d.get('model', 'unet') == 'unet' and not d.get('head')
+
+def _is_model_run(p:Path) -> bool:
+    "Whether the folder `p` is a run that trained a transformers model or a probe head (`depth_nb.train` with `model` or `head` set)."
+    try: d = json.loads((p/'config.json').read_text())
+    except (OSError, ValueError): return False
+    return isinstance(d, dict) and (d.get('model', 'unet') != 'unet' or bool(d.get('head'))) and 'encoder' in d
 
 def load_predictor(model, device='auto', train_ds=None, local_files_only:bool|None=None, trust_pickle:bool=False) -> Predictor:
     "A predictor for `model`: run folder, sklearn folder, transformers folder/preset/hub id, or a baseline name."
@@ -84,7 +90,12 @@ def load_predictor(model, device='auto', train_ds=None, local_files_only:bool|No
     if p.is_dir() and _is_unet_run(p):
         if not any((p/'checkpoints').glob('*.json')):
             raise FileNotFoundError(f"{p}: a UNet run folder without a checkpoint (stopped before its first epoch ended?)")
-        return UNetPredictor.from_run(p, device=device)
+        return FAMILIES['unet'].load(p, device=device)
+    if p.is_dir() and _is_model_run(p):                 # its family loads what the finished run keeps in model/
+        family = FAMILIES['probe' if json.loads((p/'config.json').read_text()).get('head') else 'transformers']
+        if not (p/'model').is_dir():
+            raise FileNotFoundError(f"{p}: a run of a {family.name} model that has not finished (its model/ is written at the end)")
+        return family.load(p, device=device)
     if p.is_dir() and (p/'model.json').exists(): return SklearnPredictor.from_folder(p, trust_pickle)
     return load_depth_model(s, device=device, local_files_only=local_files_only)
 

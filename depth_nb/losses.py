@@ -8,7 +8,8 @@ import torch
 from .metrics import ssim_map
 
 # %% auto #0
-__all__ = ['LOSSES', 'l1_loss', 'silog_loss', 'grad_loss', 'l1_ssim_grad_loss', 'log_grad_match', 'silog_grad_loss']
+__all__ = ['LOSSES', 'l1_loss', 'silog_loss', 'grad_loss', 'l1_ssim_grad_loss', 'log_grad_match', 'silog_grad_loss',
+           'ssi_disparity_loss']
 
 # %% ../nbs/api/05_losses.ipynb #0b9a9cf6
 def l1_loss(pred, gt, valid): return (pred - gt).abs()[valid].mean()
@@ -43,3 +44,15 @@ def silog_grad_loss(pred, gt, valid, weight:float=10.):
     return silog_loss(pred, gt, valid) + weight*log_grad_match(pred, gt, valid)
 
 LOSSES = dict(l1=l1_loss, silog=silog_loss, l1_ssim_grad=l1_ssim_grad_loss, silog_grad=silog_grad_loss)
+
+# %% ../nbs/api/05_losses.ipynb #17999fcf
+def ssi_disparity_loss(pred, gt, valid):
+    "Scale-and-shift-invariant loss of predicted disparity `pred` against depth `gt` (metres), per image, valid pixels only."
+    tot = pred.new_zeros(())
+    for p, g, v in zip(pred.float(), gt.float(), valid):
+        if not v.any(): continue
+        x, y = p[v], 1/g[v].clamp_min(1e-3)
+        A = torch.stack([x, torch.ones_like(x)], 1)
+        st = torch.linalg.lstsq(A, y[:, None]).solution[:, 0]           # scale, shift
+        tot = tot + (A @ st - y).abs().mean()/y.mean()
+    return tot/len(pred)

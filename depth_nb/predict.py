@@ -294,11 +294,12 @@ class UNetPredictor(Predictor):
     kind = 'unet'
     upsample, upsamplings = 'guided', UPSAMPLING                 # the default: measured by bench/upsample.py
     def __init__(self, net:torch.nn.Module, size, device=None, amp_dtype=None, channels_last:bool=False,
-                 name:str='unet', source:str='', info:dict|None=None, preprocessing:dict|None=None, upsample:str|None=None):
+                 name:str='unet', source:str='', info:dict|None=None, preprocessing:dict|None=None, upsample:str|None=None,
+                 output:str='metric'):
         self.net, self.size, self.amp_dtype, self.channels_last = net, tuple(size), amp_dtype, channels_last
         self.preprocessing = preprocessing                       # the encoder's input normalisation (None: ImageNet)
         self.device = device or next(net.parameters()).device
-        self.dtype, self.output, self.name, self.source = torch.float32, 'metric', name, source
+        self.dtype, self.output, self.name, self.source = torch.float32, output, name, source
         self.info = dict(kind='unet', notes=[], random_weights=False) | (info or {})
         if upsample is not None: self.upsample = upsample
 

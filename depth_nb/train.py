@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/09_train.ipynb #758879b9
 from __future__ import annotations
-import os, json, math, time, shutil, datetime, platform
+import os, re, json, math, time, shutil, datetime, platform
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -16,15 +16,18 @@ from .data import (DepthDataset, open_dataset, TrainTransform, make_loader, set_
                            real_nyu_frames, NYU_BORDER, open_style_shift)
 from .metrics import METRICS
 from .core import resolve_precision
-from .losses import LOSSES
+from .losses import LOSSES, ssi_disparity_loss
+from .pretrained import trainable_model, model_preprocessing, save_trained, load_depth_model, BACKBONE_PREFIXES
+from .probe import probe_model, backbone_preprocessing, cached_features, save_probe, probe_predictor
 from .checkpoint import save_checkpoint, load_checkpoint, unwrap
 from .unet import UNetConfig, build_model, encoder_preprocessing
 from .predict import evaluate, UNetPredictor, MapPredictor, mean_depth_map
 from .viz import colorize, show_depth_grid
 
 # %% auto #0
-__all__ = ['Callback', 'StopAfterEpoch', 'Run', 'run_finished', 'latest_unet_run', 'use_sync_bn', 'newest_checkpoint',
-           'run_source', 'setup', 'train_epoch', 'end_epoch', 'final_test', 'train']
+__all__ = ['UNET_BACKBONE', 'FAMILIES', 'Callback', 'StopAfterEpoch', 'Run', 'run_finished', 'latest_unet_run', 'Family',
+           'UNetFamily', 'TransformersFamily', 'ProbeFamily', 'model_family', 'param_groups', 'freeze_backbone',
+           'use_sync_bn', 'newest_checkpoint', 'run_source', 'setup', 'train_epoch', 'end_epoch', 'final_test', 'train']
 
 # %% ../nbs/api/09_train.ipynb #af4fa958
 class Callback:
@@ -60,7 +63,12 @@ class Run:
     num_workers: int = 0                 # data loader workers per process
     sampler: object = None               # DistributedSampler on several processes
     train_dl: object = None              # the training DataLoader
-    model: nn.Module | None = None       # the UNet (in DistributedDataParallel on several processes)
+    train_features: object = None        # a probe's cached backbone tokens of the training frames (`depth_nb.probe.CachedFeatures`)
+    family: object = None                # what kind of model trains (`Family`: the UNet, a transformers model, a probe head)
+    model: nn.Module | None = None       # the family's model (in DistributedDataParallel on several processes)
+    output: str = 'metric'               # what the model predicts: metric depth, or relative disparity
+    backbone: tuple = ()                 # the name prefixes of the backbone's parameters (their own learning rate, frozen if asked)
+    frozen: bool = False                 # the backbone frozen now
     weights_note: dict = field(default_factory=dict)   # the encoder weights really used
     sync_bn: bool = False                # BatchNorm synchronised across GPUs
     params: list = field(default_factory=list)         # the trained parameters
@@ -179,38 +187,147 @@ def _setup_data(r:Run):
     r.proto = protocol_for(r.test_ds)
     procs = int(os.environ.get('LOCAL_WORLD_SIZE', r.ws))           # processes sharing this node's CPUs
     r.num_workers = default_workers(r.device, procs) if cfg.num_workers is None else cfg.num_workers
-    r.sampler = None
+    _train_loader(r, r.train_ds)
+
+def _train_loader(r:Run, ds):
+    "The training DataLoader over `ds` (and its DistributedSampler on several processes)."
+    cfg, r.sampler = r.cfg, None
     if r.ws > 1:
         from torch.utils.data.distributed import DistributedSampler
-        r.sampler = DistributedSampler(r.train_ds, num_replicas=r.ws, rank=r.rank, shuffle=True, seed=cfg.seed, drop_last=True)
-    bs = min(cfg.batch_size, max(1, len(r.train_ds)//r.ws))
+        r.sampler = DistributedSampler(ds, num_replicas=r.ws, rank=r.rank, shuffle=True, seed=cfg.seed, drop_last=True)
+    bs = min(cfg.batch_size, max(1, len(ds)//r.ws))
     # the sampler shares `seed` (one permutation split between the ranks); the loader's generator, which seeds the
     # workers' augmentation, gets `seed + rank`, so that each rank draws its own flips and crops
-    r.train_dl = make_loader(r.train_ds, bs, shuffle=r.sampler is None, num_workers=r.num_workers, seed=cfg.seed + r.rank,
-                             device=r.device, drop_last=len(r.train_ds)//r.ws > bs, sampler=r.sampler)
+    r.train_dl = make_loader(ds, bs, shuffle=r.sampler is None, num_workers=r.num_workers, seed=cfg.seed + r.rank,
+                             device=r.device, drop_last=len(ds)//r.ws > bs, sampler=r.sampler)
 
 # %% ../nbs/api/09_train.ipynb #7c5b668d
+UNET_BACKBONE = ('net.encoder.',)      # the UNet's encoder: its backbone
+
+class Family:
+    """A kind of model the trainer trains, as a small adapter: its input normalisation, how to build it (what it outputs, the
+    names of its backbone's parameters), its optimizer groups, what a finished run keeps of it and how that loads. Every
+    family's model takes normalised images `(B, 3, H, W)` and returns `(B, 1, H, W)` at their size: metres, or disparity
+    for a relative model. The loop, checkpoints, resume, validation and final test are the same for all."""
+    name, find_unused = '', False        # find_unused: parameters may go unused in a step (said to DistributedDataParallel)
+    def preprocessing(self, cfg) -> dict: raise NotImplementedError
+    def build(self, cfg, size) -> tuple[nn.Module, dict]: raise NotImplementedError   # the model; dict(output, backbone, notes, weights_note)
+    def groups(self, model:nn.Module, cfg, backbone:tuple) -> list:
+        return param_groups(model, backbone, cfg.lr, 0.1 if cfg.backbone_lr_mult is None else cfg.backbone_lr_mult)
+    def training_set(self, model:nn.Module, r) -> object: return None   # what the loader reads instead of `r.train_ds`, if anything
+    def save(self, model:nn.Module, run_dir:Path, cfg, size): pass      # what a finished run keeps beside its checkpoints
+    def load(self, run_dir, device='auto'): raise NotImplementedError  # a finished run's model as a predictor
+    def __repr__(self): return f"{type(self).__name__}()"
+
+class UNetFamily(Family):
+    "The UNet of `depth_nb.unet` (its checkpoints are what a run keeps)."
+    name = 'unet'
+    def preprocessing(self, cfg): return encoder_preprocessing(cfg.encoder, cfg.encoder_weights)
+    def build(self, cfg, size):
+        if cfg.grad_checkpointing: raise ValueError("grad_checkpointing is for transformers models; the UNet does not use it")
+        model, note = build_model(cfg.encoder, cfg.encoder_weights, cfg.max_depth, cfg.decoder_channels)
+        if cfg.finetune_from:
+            try: model.load_state_dict(_finetune_weights(cfg.finetune_from))
+            except RuntimeError as e:
+                raise ValueError(f"finetune_from={cfg.finetune_from}: its weights do not fit this model (encoder {cfg.encoder!r}, decoder "
+                                 f"{cfg.decoder_channels}): {brief(e, 300)}") from None
+        return model, dict(output='metric', backbone=UNET_BACKBONE, notes=[], weights_note=note)
+    def groups(self, model, cfg, backbone):        # one learning rate unless asked
+        return param_groups(model, backbone, cfg.lr, 1. if cfg.backbone_lr_mult is None else cfg.backbone_lr_mult)
+    def load(self, run_dir, device='auto'): return UNetPredictor.from_run(run_dir, device=device)
+
+class TransformersFamily(Family):
+    "A transformers depth model (`depth_nb.pretrained.trainable_model`), saved with `save_pretrained` into the run's `model/`."
+    name, find_unused = 'transformers', True
+    def preprocessing(self, cfg): return model_preprocessing(cfg.model)
+    def build(self, cfg, size):
+        model, info = trainable_model(cfg.model, cfg.random_init, cfg.relative, cfg.max_depth)
+        if cfg.grad_checkpointing:
+            if not model.net.supports_gradient_checkpointing:
+                raise ValueError(f"{cfg.model}: a {info['model_type']} model does not support gradient checkpointing (--grad_checkpointing)")
+            (getattr(model.net, 'activation_checkpointing_enable', None) or model.net.gradient_checkpointing_enable)()   # the newer name where it exists
+        return model, dict(output=info['output'], backbone=BACKBONE_PREFIXES, notes=info['notes'],
+                           weights_note=dict(encoder_weights_used=None if cfg.random_init else cfg.model, model_type=info['model_type'],
+                                             model_notes=info['notes']))
+    def save(self, model, run_dir, cfg, size): save_trained(model, run_dir/'model', size, cfg.preprocessing)
+    def load(self, run_dir, device='auto'): return load_depth_model(Path(run_dir)/'model', device=device, local_files_only=True)
+
+class ProbeFamily(Family):
+    "A DINOv2 probe head on a frozen backbone (`depth_nb.probe`): only the head trains, on cached features unless `feature_cache='off'`."
+    name = 'probe'
+    def preprocessing(self, cfg): return backbone_preprocessing(cfg.backbone)
+    def build(self, cfg, size):
+        model, info = probe_model(cfg.backbone, cfg.head, size, cfg.max_depth)
+        return model, dict(output='metric', backbone=('backbone.',), notes=info['notes'],
+                           weights_note=dict(encoder_weights_used=None if info['random_weights'] else str(cfg.backbone),
+                                             model_type=info['model_type'], model_notes=info['notes']))
+    def groups(self, model, cfg, backbone):        # the head alone: the backbone is frozen
+        return [dict(params=[p for p in model.parameters() if p.requires_grad], lr=cfg.lr, base_lr=cfg.lr, name='head')]
+    def training_set(self, model, r):
+        if r.cfg.feature_cache == 'off': return None
+        fixed = TrainTransform(*r.size, scale=(1., 1.), max_rotation=0., flip=False, photometric=False, preprocessing=r.cfg.preprocessing,
+                               border=NYU_BORDER if r.nyu_border else None)
+        return cached_features(model, r.train_ds, fixed, r.cfg.feature_cache, r.cfg.eval_batch_size, verbose=r.verbose and r.rank == 0)
+    def save(self, model, run_dir, cfg, size): save_probe(model, run_dir/'model', cfg.preprocessing, cfg.backbone)
+    def load(self, run_dir, device='auto'): return probe_predictor(run_dir, device=device)
+
+FAMILIES = {f.name: f for f in (UNetFamily(), TransformersFamily(), ProbeFamily())}
+
+def model_family(cfg) -> Family:
+    "The family of the model the settings name: a probe head (`head`), the UNet (`model='unet'`) or a transformers model."
+    return FAMILIES['probe' if cfg.head else 'unet' if cfg.model == 'unet' else 'transformers']
+
+def _build_model(r:Run) -> nn.Module:
+    "The model of the run's family; what it outputs and its backbone recorded in `r`."
+    model, info = r.family.build(r.cfg, r.size)
+    if r.verbose and r.rank == 0:
+        for n in info['notes']: print(n)
+    r.output, r.backbone, r.weights_note = info['output'], info['backbone'], info['weights_note']
+    return model
+
+_BLOCK = re.compile(r'\.(?:layer|layers|block|blocks|features|stages)\.(\d+)\.')
+
+def param_groups(model:nn.Module, backbone:tuple, lr:float, mult:float) -> list:
+    "Optimizer groups: the backbone's parameters (names starting with one of `backbone`) at `lr * mult`, the rest at `lr`; one group when `mult` is 1."
+    named = list(model.named_parameters())
+    if mult == 1: return [dict(params=[p for _, p in named], lr=lr, base_lr=lr, name='all')]
+    return [dict(params=[p for n, p in named if not n.startswith(backbone)], lr=lr, base_lr=lr, name='head'),
+            dict(params=[p for n, p in named if n.startswith(backbone)], lr=lr*mult, base_lr=lr*mult, name='backbone')]
+
+def freeze_backbone(model:nn.Module, backbone:tuple, frozen:bool, top_blocks:int=0) -> int:
+    "Freeze the backbone's parameters (or train them again), but those of its top `top_blocks` blocks; how many tensors are frozen."
+    named = [(n, p, _BLOCK.search(n)) for n, p in model.named_parameters() if n.startswith(backbone)]
+    last = max((int(m.group(1)) for _, _, m in named if m), default=None)
+    n_frozen = 0
+    for n, p, m in named:
+        keep = top_blocks > 0 and m is not None and int(m.group(1)) > last - top_blocks
+        p.requires_grad_(not frozen or keep); n_frozen += frozen and not keep
+    return n_frozen
+
 def _setup_model(r:Run):
     cfg = r.cfg
-    model, r.weights_note = build_model(cfg.encoder, cfg.encoder_weights, cfg.max_depth, cfg.decoder_channels)
-    if cfg.finetune_from:
-        try: model.load_state_dict(_finetune_weights(cfg.finetune_from))
-        except RuntimeError as e:
-            raise ValueError(f"finetune_from={cfg.finetune_from}: its weights do not fit this model (encoder {cfg.encoder!r}, decoder "
-                             f"{cfg.decoder_channels}): {brief(e, 300)}") from None
+    model = _build_model(r)
     model.to(r.device)
     if cfg.channels_last: model = model.to(memory_format=torch.channels_last)
     r.sync_bn = use_sync_bn(cfg.sync_bn, r.ws, r.device)
     if r.sync_bn: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-    if r.ws > 1: model = nn.parallel.DistributedDataParallel(model, device_ids=[r.local] if r.device.type == 'cuda' else None)
-    r.model, r.params = model, [p for p in model.parameters() if p.requires_grad]
-    r.opt = (torch.optim.AdamW(r.params, lr=cfg.lr, weight_decay=cfg.weight_decay) if cfg.optimizer == 'adamw'
-             else torch.optim.SGD(r.params, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay, nesterov=True))
+    groups = r.family.groups(model, cfg, r.backbone)
+    r.model, r.params = _ddp(r, model), [p for g in groups for p in g['params']]
+    r.opt = (torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay) if cfg.optimizer == 'adamw'
+             else torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay, nesterov=True))
     r.sched = _make_scheduler(cfg, r.opt, len(r.train_dl))
     r.scaler = torch.amp.GradScaler(r.device.type, enabled=r.amp_dtype == torch.float16)
-    r.loss_fn = LOSSES[cfg.loss]
+    r.loss_fn = LOSSES[cfg.loss] if r.output == 'metric' else ssi_disparity_loss     # a relative model: on disparity, affine-invariant
     r.predictor = UNetPredictor(unwrap(model), r.size, r.device, r.amp_dtype, cfg.channels_last, name=r.run_dir.name,
-                                source=str(r.run_dir), preprocessing=cfg.preprocessing)
+                                source=str(r.run_dir), preprocessing=cfg.preprocessing, output=r.output)
+    r.train_features = r.family.training_set(unwrap(model), r)      # e.g. a probe's cached backbone features
+    if r.train_features is not None: _train_loader(r, r.train_features)
+
+def _ddp(r:Run, model:nn.Module) -> nn.Module:
+    "`model` in DistributedDataParallel on several processes (a family whose model may leave parameters unused says so to DDP)."
+    if r.ws == 1: return model
+    return nn.parallel.DistributedDataParallel(model, device_ids=[r.local] if r.device.type == 'cuda' else None,
+                                               find_unused_parameters=r.family.find_unused)
 
 def use_sync_bn(sync_bn:bool|None, world_size:int, device:torch.device) -> bool:
     "SyncBatchNorm or not: `None` means on when training on several GPUs; asked for on CPUs, an error (it needs CUDA)."
@@ -222,7 +339,7 @@ def _make_scheduler(cfg, opt, steps_per_epoch, first_epoch:int=0):
     "The schedule over epochs `first_epoch`..`cfg.epochs` (a run extended to more epochs gets a new one from where it stands)."
     n = max(1, cfg.epochs - max(cfg.scheduler_start_epoch, first_epoch))
     if cfg.scheduler == 'one_cycle':
-        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr*cfg.max_lr_mult, total_steps=n*steps_per_epoch,
+        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[g.get('base_lr', cfg.lr)*cfg.max_lr_mult for g in opt.param_groups], total_steps=n*steps_per_epoch,
                                                    div_factor=cfg.max_lr_mult, pct_start=0.3)
     if cfg.scheduler == 'plateau': return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=2)
     if cfg.scheduler == 'exponential': return torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
@@ -332,6 +449,7 @@ def setup(cfg:UNetConfig, verbose:bool=True) -> Run:
     r.device = resolve_device(cfg.device)
     if r.ws > 1 and r.device.type == 'cuda': r.device = torch.device('cuda', r.local)
     r.run_dir, r.cfg, r.extended = _run_folder(cfg, r.rank)
+    r.family = model_family(r.cfg)                                   # a resumed run's own settings say what it trains
     if r.ws > 1:                                                     # every rank uses rank 0's folder (its name has a time stamp)
         obj = [str(r.run_dir)]; torch.distributed.broadcast_object_list(obj, src=0); r.run_dir = Path(obj[0])
     try: return _setup_run(r, verbose)
@@ -349,8 +467,8 @@ def _setup_run(r:Run, verbose:bool) -> Run:
             for p in remove_stale_temps(r.run_dir) + remove_stale_temps(r.run_dir/'checkpoints'):
                 if verbose: print(f"removed {p.name}, left in {p.parent} by a run that was killed while saving")
     r.amp_dtype = resolve_precision(r.cfg.precision, r.device)
-    if r.cfg.preprocessing is None:                                  # the encoder's own, saved in config.json
-        r.cfg = r.cfg.replace(preprocessing=encoder_preprocessing(r.cfg.encoder, r.cfg.encoder_weights))
+    if r.cfg.preprocessing is None:                                  # the model's own input normalisation, saved in config.json
+        r.cfg = r.cfg.replace(preprocessing=r.family.preprocessing(r.cfg))
     if r.device.type == 'cuda': torch.backends.cudnn.benchmark = r.cfg.cudnn_benchmark
     torch.manual_seed(r.cfg.seed + r.rank)
     _setup_data(r); _setup_model(r)
@@ -368,12 +486,17 @@ def train_epoch(r:Run, epoch:int) -> dict:
     cfg, t0 = r.cfg, time.time()
     set_epoch(r.train_dl, epoch)
     if r.sampler is not None: r.sampler.set_epoch(epoch)
+    frozen = cfg.freeze_backbone_epochs == -1 or epoch < cfg.freeze_backbone_epochs
+    if frozen != r.frozen:                                           # the backbone frozen (or trained again) from this epoch
+        n = freeze_backbone(unwrap(r.model), r.backbone, frozen, cfg.unfreeze_top_blocks); r.frozen = frozen
+        if r.ws > 1: r.model = _ddp(r, unwrap(r.model))             # DDP's reducer knows only the parameters trained when it was made
+        if r.verbose and r.rank == 0: print(f"epoch {epoch + 1}: the backbone {'frozen' if frozen else 'trained'} ({n} tensors frozen)")
     r.model.train()
     tot, n = torch.zeros((), dtype=torch.float64, device=r.device), 0    # summed on the device: no GPU sync every step
     bar = tqdm(r.train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not r.verbose or r.rank != 0, leave=False)
     for step, b in enumerate(bar):
-        x = b['image'].to(r.device, non_blocking=True)
-        if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
+        x = (b['features'] if 'features' in b else b['image']).to(r.device, non_blocking=True)   # a probe's cached features, or images
+        if cfg.channels_last and 'image' in b: x = x.contiguous(memory_format=torch.channels_last)
         y, v = b['depth'].to(r.device, non_blocking=True), b['valid'].to(r.device, non_blocking=True)
         with _autocast(r): pred = r.model(x)
         loss = r.loss_fn(pred.float(), y, v)
@@ -455,6 +578,7 @@ def final_test(r:Run) -> dict:
     out = dict(epochs=r.history, **both(r.test_ds), protocol=r.proto)
     if r.cfg.style_shift and r.cfg.data_dir is None:
         out['style_shift'] = both(_subset(open_style_shift(verbose=False), r.cfg.max_eval_samples, r.cfg.seed, False))
+    r.family.save(unwrap(r.model), r.run_dir, r.cfg, r.size)      # before metrics.json: a finished run has it
     save_json(out, r.run_dir/'metrics.json')
     _test_figure(r, r.run_dir/'figures'/'test_samples.png')
     for k in METRICS:                                         # one scalar each (add_scalars would make a run folder per metric)
@@ -466,7 +590,7 @@ def _test_figure(r:Run, path:Path):
     import matplotlib.pyplot as plt                           # no backend switch: a notebook's inline figures stay on
     raw = [r.test_ds.source.read(int(r.test_ds.indices[i])) for i in evenly_spaced(len(r.test_ds), 4)]
     pred = r.predictor.predict([s['image'] for s in raw], r.cfg.eval_batch_size)
-    fig = show_depth_grid([s['image'] for s in raw], [s['depth'] for s in raw], {'UNet': pred}, max_depth=r.cfg.max_depth)
+    fig = show_depth_grid([s['image'] for s in raw], [s['depth'] for s in raw], {'prediction': pred}, max_depth=r.cfg.max_depth)
     path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=80, bbox_inches='tight'); plt.close(fig)
 
 # %% ../nbs/api/09_train.ipynb #3f9ae90a

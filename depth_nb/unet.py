@@ -60,6 +60,16 @@ class UNetConfig(Config):
     resume: bool | str = False           # True: the newest run in results_dir; or a run folder
     finetune_from: str | None = None     # weights (.safetensors or a run folder) to start from
     recipe: str | None = None            # the named recipe these settings started from (nyu-gpu); see RECIPES
+    model: str = 'unet'                  # unet, or a transformers depth model to fine-tune: a preset, hub id or saved folder (04_dinov2)
+    random_init: bool = False            # a transformers model from its config alone (random weights): to try the plumbing
+    relative: str = 'affine'             # a relative (disparity) model: affine (affine-invariant loss) | metric (a new metric head, max_depth)
+    backbone_lr_mult: float | None = None  # the backbone's learning rate as a multiple of the head's; None: 1 for the UNet, 0.1 for a transformers model
+    freeze_backbone_epochs: int = 0      # the backbone frozen for the first N epochs; -1: for the whole run
+    unfreeze_top_blocks: int = 0         # while the backbone is frozen, its top k blocks train anyway
+    grad_checkpointing: bool = False     # recompute activations in the backward pass (transformers models): less memory, more time
+    head: str | None = None              # lin1 | lin4 | dpt: train a DINOv2 paper probe head on the frozen `backbone` (depth_nb.probe) instead
+    backbone: str = 'dinov2-small'       # a probe's frozen DINOv2: dinov2-small|base|large|giant, a hub id or a saved folder
+    feature_cache: str = 'fp32'          # a probe's backbone tokens computed once per training frame (no augmentation): fp32 | fp16 | off (live, augmented)
     RECIPES = {}                         # named recipes (a class attribute, not a field): filled below
 
     def validate(self):
@@ -78,6 +88,18 @@ class UNetConfig(Config):
         positive(self, lr=self.lr, max_depth=self.max_depth)
         if not 0 <= self.momentum < 1: raise ConfigError(f"momentum must be in [0, 1), got {self.momentum}")
         if not self.results_dir.strip(): raise ConfigError("results_dir must name a folder, got an empty string")
+        if self.relative not in ('affine', 'metric'): raise ConfigError(f"relative must be affine or metric, got {self.relative!r}")
+        at_least(self, freeze_backbone_epochs=-1, unfreeze_top_blocks=0, backbone_lr_mult=0)
+        if not self.model.strip(): raise ConfigError("model must be unet or a transformers model (preset, hub id or folder)")
+        if self.model != 'unet' and self.finetune_from: raise ConfigError("finetune_from is for UNet weights; a transformers model starts from its own (--model)")
+        if self.head is not None:
+            if self.head not in ('lin1', 'lin4', 'dpt'): raise ConfigError(f"head must be lin1, lin4 or dpt (a DINOv2 probe head), got {self.head!r}")
+            if self.model != 'unet': raise ConfigError(f"head={self.head} trains a probe on the backbone {self.backbone!r}; model={self.model!r} "
+                                                       "names another model to train: give one or the other")
+            if self.finetune_from or self.grad_checkpointing or self.unfreeze_top_blocks or self.freeze_backbone_epochs not in (0, -1):
+                raise ConfigError("a probe's backbone stays frozen and only its head trains: finetune_from, grad_checkpointing, "
+                                  "unfreeze_top_blocks and freeze_backbone_epochs do not apply to head=" + self.head)
+        if self.feature_cache not in ('fp32', 'fp16', 'off'): raise ConfigError(f"feature_cache must be fp32, fp16 or off, got {self.feature_cache!r}")
         parse_channels(self.decoder_channels)
         train_size(self.height, self.width, self.square)
         if self.data_dir is not None and not Path(self.data_dir).expanduser().exists():
@@ -165,6 +187,8 @@ def load_run(run_dir, tag:str='best', device='cpu') -> tuple[DepthUNet, UNetConf
     run = Path(run_dir)
     if not (run/'config.json').exists(): raise FileNotFoundError(f"{run}: not a UNet run folder (config.json missing)")
     cfg = UNetConfig.from_json(run/'config.json')
+    if cfg.head: raise ValueError(f"{run}: a run that trained a DINOv2 {cfg.head} probe, not a UNet: load it with depth_nb.probe.probe_predictor")
+    if cfg.model != 'unet': raise ValueError(f"{run}: a run that trained {cfg.model}, not a UNet: load it with depth_nb.pretrained.load_depth_model")
     notes = []
     if tag == 'best' and not (run/'checkpoints'/'best.json').exists():
         tag = 'last'; notes.append(f"{run.name}: no best checkpoint, using the last")
