@@ -254,7 +254,7 @@ class TransformersFamily(Family):
 
 class ProbeFamily(Family):
     "A DINOv2 probe head on a frozen backbone (`depth_nb.probe`): only the head trains, on cached features unless `feature_cache='off'`."
-    name = 'probe'
+    name, find_unused = 'probe', True              # transformers' DPT neck leaves a fusion layer unused
     def preprocessing(self, cfg): return backbone_preprocessing(cfg.backbone)
     def build(self, cfg, size):
         model, info = probe_model(cfg.backbone, cfg.head, size, cfg.max_depth)
