@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/12_probe.ipynb #aecabf77
 from __future__ import annotations
-import hashlib, json
+import copy, hashlib, json
 from pathlib import Path
 import numpy as np
 import torch
@@ -83,7 +83,7 @@ class DPTHead(nn.Module):
         from transformers import DPTConfig
         from transformers.models.dpt.modeling_dpt import DPTNeck, DPTDepthEstimationHead
         C = backbone_config.hidden_size
-        cfg = DPTConfig(backbone_config=backbone_config, hidden_size=C, readout_type='project',
+        cfg = DPTConfig(backbone_config=copy.deepcopy(backbone_config), hidden_size=C,   # a copy: the backbone's own config stays as loaded readout_type='project',
                         neck_hidden_sizes=[C//8, C//4, C//2, C], reassemble_factors=[4, 2, 1, 0.5], fusion_hidden_size=256,
                         add_projection=True, use_bias_in_fusion_residual=False)
         self.neck, self.head = DPTNeck(cfg), DPTDepthEstimationHead(cfg)
