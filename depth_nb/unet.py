@@ -100,6 +100,9 @@ class UNetConfig(Config):
                 raise ConfigError("a probe's backbone stays frozen and only its head trains: finetune_from, grad_checkpointing, "
                                   "unfreeze_top_blocks and freeze_backbone_epochs do not apply to head=" + self.head)
         if self.feature_cache not in ('fp32', 'fp16', 'off'): raise ConfigError(f"feature_cache must be fp32, fp16 or off, got {self.feature_cache!r}")
+        elif self.head is None and (self.backbone != 'dinov2-small' or self.feature_cache != 'fp32'):
+            raise ConfigError(f"backbone={self.backbone!r} and feature_cache={self.feature_cache!r} are settings of a probe head: "
+                              "give head too (lin1, lin4 or dpt); a whole transformers model to fine-tune is named by model")
         parse_channels(self.decoder_channels)
         train_size(self.height, self.width, self.square)
         if self.data_dir is not None and not Path(self.data_dir).expanduser().exists():
