@@ -100,7 +100,7 @@ class UNetConfig(Config):
                 raise ConfigError("a probe's backbone stays frozen and only its head trains: finetune_from, grad_checkpointing, "
                                   "unfreeze_top_blocks and freeze_backbone_epochs do not apply to head=" + self.head)
         if self.feature_cache not in ('fp32', 'fp16', 'off'): raise ConfigError(f"feature_cache must be fp32, fp16 or off, got {self.feature_cache!r}")
-        elif self.head is None and (self.backbone != 'dinov2-small' or self.feature_cache != 'fp32'):
+        elif self.head is None and any(getattr(self, k) != f.default for k, f in self.__dataclass_fields__.items() if k in ('backbone', 'feature_cache')):
             raise ConfigError(f"backbone={self.backbone!r} and feature_cache={self.feature_cache!r} are settings of a probe head: "
                               "give head too (lin1, lin4 or dpt); a whole transformers model to fine-tune is named by model")
         parse_channels(self.decoder_channels)
