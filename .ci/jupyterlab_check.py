@@ -13,6 +13,11 @@ Cells flagged with one of settings.ini's `tst_flags` (`#| slow`, `#| cuda`, `#| 
 skips them, unless named with --flags: in the copy they become a markdown line saying so. A user with the weights or
 a GPU runs them; here they would only fail for the missing weights or GPU, or take long.
 
+Hidden cells marked `#| long_test` are skipped too, unless --long-tests is given: long assertion-only tests (training
+several model families, killing runs at random writes, two-process runs) that `nbdev_test` runs in the same CI. They
+show nothing on the page, so running them again in the browser would only double their time. A `long_test` cell must be
+`#| hide` (the check fails otherwise), and no visible cell may use what it defines (the run fails with a NameError then).
+
 Needs Chromium (Debian: `apt-get install chromium`) and Playwright (`pip install playwright`; its own browser
 download is not needed: Chromium is driven through `executable_path`). Without them it says so and exits 0, so that
 `.ci/run` passes on a machine without a browser.
@@ -47,14 +52,22 @@ ALLOWED_STDERR = [
 WARNING_LINE = re.compile(r"^\S.*:\d+: (\w*Warning): (.*)$")
 TQDM_BAR = re.compile(r"\d+%\|.*\||\d+/\d+ \[\d+:\d+|it/s\]|s/it\]|IProgress not found")
 
-def skip_flagged(nb_path:Path, skip) -> int:
-    "Replace the code cells of `nb_path` that nbdev_test skips (`skip` flags, as `execute_nbs.skipped`) by a markdown line; how many."
+LONG_TEST = 'long_test'
+
+def skip_flagged(nb_path:Path, skip, long_tests:bool=False) -> int:
+    """Replace the code cells of `nb_path` that nbdev_test skips (`skip` flags, as `execute_nbs.skipped`), and the `#| long_test`
+    cells unless `long_tests`, by a markdown line; how many. A `long_test` cell that is not `#| hide` is an error."""
     nb = json.loads(nb_path.read_text()); n = 0
     for k, c in enumerate(nb['cells']):
-        if c['cell_type'] == 'code' and skipped(src := ''.join(c['source']), skip):
-            why = ' '.join(sorted(skip & directives(src).keys())) or src.strip().splitlines()[0][:60]
+        if c['cell_type'] != 'code': continue
+        src, d = ''.join(c['source']), directives(''.join(c['source']))
+        if LONG_TEST in d and 'hide' not in d:
+            raise ValueError(f"{nb_path.name}, cell {k}: `#| {LONG_TEST}` on a cell that is not `#| hide` (only hidden tests may be skipped)")
+        if skipped(src, skip) or (LONG_TEST in d and not long_tests):
+            why = ' '.join(sorted((skip | ({LONG_TEST} if not long_tests else set())) & d.keys())) or src.strip().splitlines()[0][:60]
             nb['cells'][k] = dict(cell_type='markdown', id=c.get('id', f'skipped{k}'), metadata={},
-                                  source=f"*(a cell flagged `{why}`: skipped by this check, as nbdev_test skips it)*")
+                                  source=f"*(a cell flagged `{why}`: skipped by this check, as nbdev_test skips it)*" if why != LONG_TEST else
+                                  f"*(a hidden `{LONG_TEST}` cell: nbdev_test runs it, this check skips it)*")
             n += 1
     if n: nb_path.write_text(json.dumps(nb, indent=1))
     return n
@@ -271,6 +284,7 @@ def main(argv=None):
     ap.add_argument('--timeout', type=float, default=900, help="seconds per notebook (default 900)")
     ap.add_argument('--nbs-dir', type=Path, default=ROOT/'nbs', help="the notebooks folder to copy (default: nbs/)")
     ap.add_argument('--flags', default='', help="flagged cells to run too, as nbdev_test --flags (e.g. 'slow weights')")
+    ap.add_argument('--long-tests', action='store_true', help=f"run the hidden `#| {LONG_TEST}` cells too")
     args = ap.parse_args(argv)
     if (why := skip_reason()):
         print(f"jupyterlab check skipped: {why}"); return 0
@@ -290,7 +304,8 @@ def main(argv=None):
         (work/'.git'/'objects'/'info'/'alternates').write_text(f"{objects}\n")
     lab.mkdir()
     skip = set(tst_flags()) - set(args.flags.replace(',', ' ').split())
-    n_skipped = {n: skip_flagged(work/'nbs'/n, skip) for n in names}
+    try: n_skipped = {n: skip_flagged(work/'nbs'/n, skip, args.long_tests) for n in names}
+    except ValueError as e: print(f"jupyterlab check: {e}"); shutil.rmtree(tmp, ignore_errors=True); return 1
     failures, passed, proc, base, token, t_all = {}, [], None, None, None, time.time()
     log = open(lab/'jupyterlab.log', 'w')
     try:

@@ -48,11 +48,13 @@ LOSSES = dict(l1=l1_loss, silog=silog_loss, l1_ssim_grad=l1_ssim_grad_loss, silo
 # %% ../nbs/api/05_losses.ipynb #17999fcf
 def ssi_disparity_loss(pred, gt, valid):
     "Scale-and-shift-invariant loss of predicted disparity `pred` against depth `gt` (metres), per image, valid pixels only."
-    tot = pred.new_zeros(())
-    for p, g, v in zip(pred.float(), gt.float(), valid):
-        if not v.any(): continue
-        x, y = p[v], 1/g[v].clamp_min(1e-3)
-        A = torch.stack([x, torch.ones_like(x)], 1)
-        st = torch.linalg.lstsq(A, y[:, None]).solution[:, 0]           # scale, shift
-        tot = tot + (A @ st - y).abs().mean()/y.mean()
-    return tot/len(pred)
+    w = valid.flatten(1).float()                                        # (B, N): 1 on the valid pixels
+    x = torch.where(w > 0, pred.flatten(1).float(), 0.)
+    y = torch.where(w > 0, 1/gt.flatten(1).float().clamp_min(1e-3), 0.)
+    n = w.sum(1); has = n > 0; n = n.clamp_min(1)
+    xm, ym = (w*x).sum(1)/n, (w*y).sum(1)/n                             # centred sums: stable in float32 at any frame size
+    dx, dy = w*(x - xm[:, None]), w*(y - ym[:, None])
+    s = (dx*dy).sum(1)/(dx*dx).sum(1).clamp_min(1e-12)                  # the least-squares scale and shift, closed form
+    t = ym - s*xm
+    err = (w*(s[:, None]*x + t[:, None] - y)).abs().sum(1)/n
+    return torch.where(has, err/ym.clamp_min(1e-12), 0.).sum()/len(pred)
