@@ -486,6 +486,11 @@ def train_epoch(r:Run, epoch:int) -> dict:
     cfg, t0 = r.cfg, time.time()
     set_epoch(r.train_dl, epoch)
     if r.sampler is not None: r.sampler.set_epoch(epoch)
+    if cfg.low_res_epochs:                                           # progressive resizing: smaller crops for the first epochs
+        size = cfg.low_res_size() if epoch < cfg.low_res_epochs else tuple(r.size)
+        if tuple(r.train_ds.transform.size) != size:
+            r.train_ds.transform.size = size
+            if r.verbose and r.rank == 0: print(f"epoch {epoch + 1}: training at {size[0]}x{size[1]}")
     frozen = cfg.freeze_backbone_epochs == -1 or epoch < cfg.freeze_backbone_epochs
     if frozen != r.frozen:                                           # the backbone frozen (or trained again) from this epoch
         n = freeze_backbone(unwrap(r.model), r.backbone, frozen, cfg.unfreeze_top_blocks); r.frozen = frozen

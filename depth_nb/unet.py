@@ -38,6 +38,8 @@ class UNetConfig(Config):
     height: int = 96                     # training height, a multiple of 32 (192 or more on a GPU)
     width: int = 128                     # training width, a multiple of 32 (4:3 with height)
     square: bool = False                 # the original recipe's 224x224 instead
+    low_res_epochs: int = 0              # progressive resizing: the first N epochs train at low_res (cheaper steps), the rest at height x width
+    low_res: str = '64,96'               # the size of those epochs, 'height,width' (multiples of 32, within the training size)
     loss: str = 'silog_grad'             # silog | silog_grad (with gradient matching) | l1 | l1_ssim_grad (DenseDepth-style)
     max_depth: float = 10.               # the head's range (metres) and the evaluation's valid range
     data_dir: str | None = None          # None: the synthetic default dataset; else a NYU download
@@ -105,6 +107,13 @@ class UNetConfig(Config):
                               "give head too (lin1, lin4 or dpt); a whole transformers model to fine-tune is named by model")
         parse_channels(self.decoder_channels)
         train_size(self.height, self.width, self.square)
+        at_least(self, low_res_epochs=0)
+        if self.low_res_epochs:
+            if self.model != 'unet' or self.head is not None:
+                raise ConfigError("low_res_epochs (progressive resizing) is for the UNet; a transformers model or a probe head trains at one size")
+            if self.low_res_epochs >= self.epochs:
+                raise ConfigError(f"low_res_epochs={self.low_res_epochs} must be less than epochs={self.epochs}: the last epochs train at the full size")
+            self.low_res_size()
         if self.data_dir is not None and not Path(self.data_dir).expanduser().exists():
             raise FileNotFoundError(f"data_dir {self.data_dir} does not exist")
         try: resolve_device(self.device)
@@ -113,6 +122,15 @@ class UNetConfig(Config):
                 raise RuntimeError(f"{e} (recipe {self.recipe} sets device={self.device!r}; --device cpu runs it on the CPU)") from None
             raise
         return self
+
+    def low_res_size(self) -> tuple[int, int]:
+        "`low_res` as `(height, width)`: multiples of 32, no larger than the training size."
+        try: h, w = (int(v) for v in str(self.low_res).replace('x', ',').split(','))
+        except ValueError: raise ConfigError(f"low_res must be 'height,width', e.g. '64,96', got {self.low_res!r}") from None
+        H, W = train_size(self.height, self.width, self.square)
+        if h % 32 or w % 32 or min(h, w) < 32 or h > H or w > W:
+            raise ConfigError(f"low_res {h}x{w} must be multiples of 32 and no larger than the training size {H}x{W}")
+        return h, w
 
 # %% ../nbs/api/07_unet.ipynb #e1d0c7a1
 def _check_encoder(name:str):
