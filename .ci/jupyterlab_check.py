@@ -60,15 +60,16 @@ def skip_flagged(nb_path:Path, skip, long_tests:bool=False) -> int:
     nb = json.loads(nb_path.read_text()); n = 0
     for k, c in enumerate(nb['cells']):
         if c['cell_type'] != 'code': continue
-        src, d = ''.join(c['source']), directives(''.join(c['source']))
+        src = ''.join(c['source']); d = directives(src)
         if LONG_TEST in d and 'hide' not in d:
             raise ValueError(f"{nb_path.name}, cell {k}: `#| {LONG_TEST}` on a cell that is not `#| hide` (only hidden tests may be skipped)")
-        if skipped(src, skip) or (LONG_TEST in d and not long_tests):
-            why = ' '.join(sorted((skip | ({LONG_TEST} if not long_tests else set())) & d.keys())) or src.strip().splitlines()[0][:60]
-            nb['cells'][k] = dict(cell_type='markdown', id=c.get('id', f'skipped{k}'), metadata={},
-                                  source=f"*(a cell flagged `{why}`: skipped by this check, as nbdev_test skips it)*" if why != LONG_TEST else
-                                  f"*(a hidden `{LONG_TEST}` cell: nbdev_test runs it, this check skips it)*")
-            n += 1
+        if skipped(src, skip):
+            why = ' '.join(sorted(skip & d.keys())) or src.strip().splitlines()[0][:60]
+            say = f"*(a cell flagged `{why}`: skipped by this check, as nbdev_test skips it)*"
+        elif LONG_TEST in d and not long_tests: say = f"*(a hidden `{LONG_TEST}` cell: nbdev_test runs it, this check skips it)*"
+        else: continue
+        nb['cells'][k] = dict(cell_type='markdown', id=c.get('id', f'skipped{k}'), metadata={}, source=say)
+        n += 1
     if n: nb_path.write_text(json.dumps(nb, indent=1))
     return n
 

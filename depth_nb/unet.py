@@ -86,7 +86,7 @@ class UNetConfig(Config):
         for k, ok in choices.items():
             if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {ok}, got {getattr(self, k)!r}")
         at_least(self, epochs=1, batch_size=1, eval_batch_size=1, checkpoint_every=1, scheduler_start_epoch=0, num_workers=0,
-                 max_train_samples=1, max_eval_samples=1, weight_decay=0, grad_clip=0, max_lr_mult=1)
+                 max_train_samples=1, max_eval_samples=1, weight_decay=0, grad_clip=0, max_lr_mult=1, low_res_epochs=0)
         positive(self, lr=self.lr, max_depth=self.max_depth)
         if not 0 <= self.momentum < 1: raise ConfigError(f"momentum must be in [0, 1), got {self.momentum}")
         if not self.results_dir.strip(): raise ConfigError("results_dir must name a folder, got an empty string")
@@ -107,7 +107,6 @@ class UNetConfig(Config):
                               "give head too (lin1, lin4 or dpt); a whole transformers model to fine-tune is named by model")
         parse_channels(self.decoder_channels)
         train_size(self.height, self.width, self.square)
-        at_least(self, low_res_epochs=0)
         if self.low_res_epochs:
             if self.model != 'unet' or self.head is not None:
                 raise ConfigError("low_res_epochs (progressive resizing) is for the UNet; a transformers model or a probe head trains at one size")
